@@ -1,0 +1,117 @@
+import type { ArmTable } from '../policies/types';
+import type { CampaignConfig } from '../campaigns/types';
+
+/**
+ * Learning state behind one interface. The embedded default keeps posteriors in shared memory
+ * (SharedArrayBuffer arena, read by workers without a copy) and makes them durable in LMDB; the
+ * main thread is the single writer. A multi-node deployment would implement the same interface over
+ * a distributed store, so no code outside src/store/ may assume one process.
+ */
+
+/** Where a segment's posterior lives; offers map to slots of the table. */
+export interface ArmsEntry {
+  readonly table: ArmTable;
+  /** offer id -> slot in table (slots of removed offers are not listed). */
+  readonly slots: ReadonlyMap<string, number>;
+}
+
+/** Read side, used on the Decide path (workers and inline mode). */
+export interface ArmsLookup {
+  /**
+   * The posterior table of (campaign, segment), or null when none exists yet: then every offer is at
+   * its prior. An offer missing from `slots` is also at its prior (a new offer).
+   */
+  arms(campaign: string, segment: string): ArmsEntry | null;
+}
+
+/** Shared-memory handles a worker needs to build an ArmsLookup of its own (see arena.ts). */
+export interface ArenaHandles {
+  readonly arena: SharedArrayBuffer;
+  readonly directory: SharedArrayBuffer;
+}
+
+export interface ShownOffer {
+  readonly offerId: string;
+  readonly score: number;
+  readonly probability: number;
+  readonly propensity: number;
+}
+
+/** One logged decision: what outcomes join to, and what off-policy evaluation reads. */
+export interface DecisionRecord {
+  /** Unique, time-ordered (UUIDv7). */
+  readonly id: string;
+  readonly ts: number;
+  readonly campaign: string;
+  readonly customerId: string;
+  readonly channel: string;
+  readonly segment: string;
+  readonly route: string;
+  readonly policy: string;
+  readonly configVersion: number;
+  readonly modelVersion: string;
+  readonly control: boolean;
+  readonly offers: readonly ShownOffer[];
+}
+
+export interface OutcomeInput {
+  readonly decisionId: string;
+  readonly offerId: string;
+  readonly reward: number;
+  /** ms since epoch; 0 = now. */
+  readonly timestampMs: number;
+}
+
+export type OutcomeStatus = 'APPLIED' | 'DUPLICATE' | 'UNKNOWN_DECISION' | 'EXPIRED' | 'INVALID';
+
+export interface OutcomeResult {
+  readonly status: OutcomeStatus;
+  /** reward - predicted probability; 0 unless APPLIED. */
+  readonly delta: number;
+  readonly detail: string;
+}
+
+export interface OfferCounters {
+  readonly offerId: string;
+  readonly impressions: number;
+  readonly outcomes: number;
+  readonly rewards: number;
+  readonly deltaSum: number;
+}
+
+export interface GroupCounters {
+  readonly decisions: number;
+  readonly outcomes: number;
+  readonly rewards: number;
+}
+
+export interface CampaignCounters {
+  readonly offers: readonly OfferCounters[];
+  readonly control: GroupCounters;
+  readonly treatment: GroupCounters;
+}
+
+/** Write side, owned by the main thread. */
+export interface LearningStore extends ArmsLookup {
+  /** Handles for workers (null for a store that is not shared-memory based). */
+  readonly handles: ArenaHandles | null;
+  /** Queues a decision for the log; durable within the next batch (milliseconds). Counts impressions. */
+  logDecision(record: DecisionRecord): void;
+  /**
+   * Applies outcomes in order in one durable transaction: idempotency per (decision, offer), posterior
+   * update, delta. Resolves only after the commit. Concurrent callers are grouped into one commit.
+   */
+  applyOutcomes(outcomes: readonly OutcomeInput[]): Promise<OutcomeResult[]>;
+  /** Applies default rewards to decisions whose reward wait has passed; returns how many. */
+  sweepExpired(now: number): Promise<number>;
+  counters(campaign: string, segment?: string): CampaignCounters;
+  /** Campaigns defined through AdminService, persisted with the learning state. */
+  savedCampaigns(): CampaignConfig[];
+  saveCampaign(c: CampaignConfig): Promise<void>;
+  deleteCampaign(name: string): Promise<void>;
+  /** Makes the store aware of a campaign's current offers and policy (slots, priors, decay). */
+  syncCampaign(c: CampaignConfig): void;
+  /** Flushes the decision log and state; resolves when durable. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
