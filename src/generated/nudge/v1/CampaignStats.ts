@@ -1,0 +1,34 @@
+// Original file: proto/nudge/v1/nudge.proto
+
+import type { OfferStats as _nudge_v1_OfferStats, OfferStats__Output as _nudge_v1_OfferStats__Output } from '../../nudge/v1/OfferStats';
+import type { GroupStats as _nudge_v1_GroupStats, GroupStats__Output as _nudge_v1_GroupStats__Output } from '../../nudge/v1/GroupStats';
+
+export interface CampaignStats {
+  'campaign'?: (string);
+  'offers'?: (_nudge_v1_OfferStats)[];
+  'control'?: (_nudge_v1_GroupStats | null);
+  'treatment'?: (_nudge_v1_GroupStats | null);
+  /**
+   * treatment reward rate minus control reward rate.
+   */
+  'uplift'?: (number | string);
+  /**
+   * uplift / control reward rate (0 when the control rate is 0).
+   */
+  'relativeUplift'?: (number | string);
+}
+
+export interface CampaignStats__Output {
+  'campaign': (string);
+  'offers': (_nudge_v1_OfferStats__Output)[];
+  'control': (_nudge_v1_GroupStats__Output | null);
+  'treatment': (_nudge_v1_GroupStats__Output | null);
+  /**
+   * treatment reward rate minus control reward rate.
+   */
+  'uplift': (number);
+  /**
+   * uplift / control reward rate (0 when the control rate is 0).
+   */
+  'relativeUplift': (number);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/nudge/v1/nudge.proto
+
+
+export interface FeatureContribution {
+  'feature'?: (string);
+  'contribution'?: (number | string);
+}
+
+export interface FeatureContribution__Output {
+  'feature': (string);
+  'contribution': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/nudge/v1/nudge.proto
+
+
+export interface GetCampaignRequest {
+  'name'?: (string);
+}
+
+export interface GetCampaignRequest__Output {
+  'name': (string);
+}

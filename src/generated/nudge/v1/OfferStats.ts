@@ -1,0 +1,45 @@
+// Original file: proto/nudge/v1/nudge.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface OfferStats {
+  'offerId'?: (string);
+  'impressions'?: (number | string | Long);
+  'rewards'?: (number | string);
+  /**
+   * Posterior mean and 95% credible interval.
+   */
+  'mean'?: (number | string);
+  'ciLow'?: (number | string);
+  'ciHigh'?: (number | string);
+  /**
+   * Probability of being the best offer.
+   */
+  'pBest'?: (number | string);
+  /**
+   * Mean of (reward - predicted probability) over applied outcomes.
+   */
+  'meanDelta'?: (number | string);
+  'outcomes'?: (number | string | Long);
+}
+
+export interface OfferStats__Output {
+  'offerId': (string);
+  'impressions': (number);
+  'rewards': (number);
+  /**
+   * Posterior mean and 95% credible interval.
+   */
+  'mean': (number);
+  'ciLow': (number);
+  'ciHigh': (number);
+  /**
+   * Probability of being the best offer.
+   */
+  'pBest': (number);
+  /**
+   * Mean of (reward - predicted probability) over applied outcomes.
+   */
+  'meanDelta': (number);
+  'outcomes': (number);
+}
