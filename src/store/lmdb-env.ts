@@ -1,0 +1,93 @@
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { DecisionRecord } from './types';
+import type { SegmentCountersRecord } from './counters';
+import type { CampaignLayout } from './arena';
+
+/** What the outcomes db holds per (decision, offer): who set it ('a' applied, 'd' default reward). */
+export interface OutcomeEntry {
+  readonly s: 'a' | 'd';
+  readonly r: number;
+  readonly t: number;
+}
+
+/**
+ * Outcomes are written and checked once per outcome on the hot path of applyOutcomes, so they use a
+ * fixed 17-byte layout instead of msgpack: [kind (1 = applied, 2 = default)] [reward f64] [ts f64].
+ */
+const OUTCOME_BYTES = 17;
+const KIND_APPLIED = 1;
+const KIND_DEFAULT = 2;
+
+export function encodeOutcome(e: OutcomeEntry): Buffer {
+  const b = Buffer.allocUnsafe(OUTCOME_BYTES);
+  b[0] = e.s === 'a' ? KIND_APPLIED : KIND_DEFAULT;
+  b.writeDoubleLE(e.r, 1);
+  b.writeDoubleLE(e.t, 9);
+  return b;
+}
+
+export function decodeOutcome(b: Uint8Array): OutcomeEntry {
+  if (b.length !== OUTCOME_BYTES) throw new RangeError(`stored outcome has ${b.length} bytes, expected ${OUTCOME_BYTES}`);
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  return { s: buf[0] === KIND_APPLIED ? 'a' : 'd', r: buf.readDoubleLE(1), t: buf.readDoubleLE(9) };
+}
+
+/** The kind byte of a stored outcome without decoding the rest. */
+export function outcomeKind(b: Uint8Array): 'a' | 'd' {
+  return b[0] === KIND_APPLIED ? 'a' : 'd';
+}
+
+/** The LMDB environment of the learning state and its sub-databases. */
+export interface StoreDbs {
+  readonly env: RootDatabase;
+  /** decision id -> record (msgpack). */
+  readonly decisions: Database<DecisionRecord, string>;
+  /** `${decisionId}\0${offerId}` -> outcome (encodeOutcome). */
+  readonly outcomes: Database<Buffer, string>;
+  /** [campaign, segment] -> [capacity, ...table words] as Float64 bytes. */
+  readonly arms: Database<Buffer, [string, string]>;
+  /** [campaign, segment] -> counters of that segment. */
+  readonly counters: Database<SegmentCountersRecord, [string, string]>;
+  /** campaign name -> CampaignConfig as JSON text (admin-saved campaigns). */
+  readonly campaigns: Database<string, string>;
+  /** [due ms, decision id] -> campaign: decisions waiting for their default reward. */
+  readonly due: Database<string, [number, string]>;
+  /** ['layout', campaign] -> slot layout; ['schema'] -> version. */
+  readonly meta: Database<CampaignLayout | number, string[]>;
+}
+
+export const SCHEMA_VERSION = 1;
+
+export function openStoreDbs(path: string, mapSize: number): StoreDbs {
+  // Default sync settings (no noSync): a resolved commit (then `flushed`) is on disk.
+  const env = open({ path, maxDbs: 12, mapSize });
+  const dbs: StoreDbs = {
+    env,
+    // Shared structures: records of one shape are encoded against one stored structure instead of
+    // each carrying (and each decode re-building) its own, several times faster on both sides.
+    decisions: env.openDB<DecisionRecord, string>({ name: 'decisions', sharedStructuresKey: Symbol.for('structures') }),
+    outcomes: env.openDB<Buffer, string>({ name: 'outcomes', encoding: 'binary' }),
+    arms: env.openDB<Buffer, [string, string]>({ name: 'arms', encoding: 'binary' }),
+    counters: env.openDB<SegmentCountersRecord, [string, string]>({ name: 'counters' }),
+    campaigns: env.openDB<string, string>({ name: 'campaigns', encoding: 'string' }),
+    due: env.openDB<string, [number, string]>({ name: 'due', encoding: 'string' }),
+    meta: env.openDB<CampaignLayout | number, string[]>({ name: 'meta' }),
+  };
+  const schema = dbs.meta.get(['schema']);
+  if (schema === undefined) dbs.meta.putSync(['schema'], SCHEMA_VERSION);
+  else if (schema !== SCHEMA_VERSION) {
+    throw new RangeError(`learning state at ${path} has schema ${String(schema)}; this build reads ${SCHEMA_VERSION}`);
+  }
+  return dbs;
+}
+
+const KEY_SEP = '\u0000';
+
+export function outcomeKey(decisionId: string, offerId: string): string {
+  return decisionId + KEY_SEP + offerId;
+}
+
+/** Range bounds of every outcome key of one decision. */
+export function outcomeRange(decisionId: string): { start: string; end: string } {
+  return { start: decisionId + KEY_SEP, end: decisionId + '\u0001' };
+}

@@ -1,0 +1,216 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CampaignConfig } from '../campaigns/types';
+import { ArenaWriter } from './arena';
+import { CounterBook } from './counters';
+import { DecisionLog } from './decision-log';
+import { GroupCommit } from './group-commit';
+import { Learner } from './learner';
+import { decodeOutcome, openStoreDbs, outcomeRange, type StoreDbs } from './lmdb-env';
+import { checkStoreOptions, type LmdbStoreOptions } from './options';
+import { OutcomeProcessor } from './outcomes';
+import { restoreState, writeDirty } from './persistence';
+import { Sweeper } from './sweeper';
+import type {
+  ArenaHandles,
+  ArmsEntry,
+  CampaignCounters,
+  DecisionRecord,
+  LearningStore,
+  OutcomeInput,
+  OutcomeResult,
+} from './types';
+
+export type { LmdbStoreOptions } from './options';
+
+/** A logged decision with the rewards recorded for its offers (real or default), for export. */
+export type ExportedDecision = DecisionRecord & { outcomes: Record<string, number> };
+
+export interface StoreMetrics {
+  /** Decisions logged but not yet committed. */
+  readonly pendingDecisions: number;
+  /** Group transactions committed since open. */
+  readonly commits: number;
+  /** Duration of the last group commit (transaction + sync), ms. */
+  readonly lastCommitMs: number;
+  /** Jobs (outcome batches, sweeps) waiting for the next group. */
+  readonly queuedJobs: number;
+  readonly outcomesApplied: number;
+  readonly defaultRewardsApplied: number;
+  /** Posterior updates that failed (arena full); their outcomes were recorded and counted. */
+  readonly posteriorErrors: number;
+}
+
+/**
+ * The embedded LearningStore: LMDB at `${dataDir}/state` for durability, a shared-memory arena for
+ * posteriors that workers read without copies. The main thread is the only writer.
+ */
+export class LmdbStore implements LearningStore {
+  readonly handles: ArenaHandles;
+  private readonly arena: ArenaWriter;
+  private readonly book = new CounterBook();
+  private readonly log: DecisionLog;
+  private readonly learner: Learner;
+  private readonly outcomes: OutcomeProcessor;
+  private readonly sweeper: Sweeper;
+  private readonly commit: GroupCommit;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly dbs: StoreDbs,
+    private readonly opts: LmdbStoreOptions,
+  ) {
+    this.arena = new ArenaWriter({ maxBytes: opts.arenaMaxBytes });
+    this.handles = this.arena.handles;
+    this.learner = new Learner(this.arena, this.book);
+    this.log = new DecisionLog(dbs, (c) => this.learner.rewardWaitMs(c));
+    this.outcomes = new OutcomeProcessor(dbs, this.log, this.learner);
+    this.sweeper = new Sweeper(dbs, this.log, this.learner, opts.sweepLimit);
+    this.commit = new GroupCommit(
+      dbs.env,
+      {
+        begin: () => this.log.writeQueued(),
+        end: () => {
+          writeDirty(this.dbs, this.arena, this.book);
+          this.arena.publish();
+        },
+        committed: () => this.log.committed(),
+        failed: () => {
+          // Rare (disk full, I/O error): retry the decision batch and rewrite all learning state next
+          // time. Outcomes of the failed group were rejected to their callers, who may retry them.
+          this.log.requeue();
+          this.arena.markAllDirty();
+          this.book.markAllDirty();
+        },
+        hasWork: () => this.log.queued > 0,
+      },
+      opts.ackOn,
+    );
+    restoreState(dbs, this.arena, this.book);
+  }
+
+  arms(campaign: string, segment: string): ArmsEntry | null {
+    return this.arena.arms(campaign, segment);
+  }
+
+  logDecision(record: DecisionRecord): void {
+    this.assertOpen();
+    this.log.add(record);
+    this.book.decision(record.campaign, record.segment, record.control, record.offers);
+    if (this.log.queued >= this.opts.decisionBatchSize) this.commit.kick();
+    else if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.commit.kick();
+      }, this.opts.decisionFlushMs);
+      this.timer.unref();
+    }
+  }
+
+  applyOutcomes(outcomes: readonly OutcomeInput[]): Promise<OutcomeResult[]> {
+    if (!Array.isArray(outcomes)) return Promise.reject(new TypeError('outcomes must be an array'));
+    if (this.closed) return Promise.reject(new Error('the learning store is closed'));
+    return this.commit.submit(() => this.outcomes.applyAll(outcomes, Date.now()));
+  }
+
+  sweepExpired(now: number): Promise<number> {
+    if (typeof now !== 'number') return Promise.reject(new TypeError('now must be a number'));
+    if (!Number.isFinite(now)) return Promise.reject(new RangeError('now must be a finite number'));
+    if (this.closed) return Promise.reject(new Error('the learning store is closed'));
+    return this.commit.submit(() => this.sweeper.sweep(now));
+  }
+
+  counters(campaign: string, segment?: string): CampaignCounters {
+    return this.book.snapshot(campaign, segment, this.learner.campaigns.get(campaign)?.offerIds);
+  }
+
+  savedCampaigns(): CampaignConfig[] {
+    const out: CampaignConfig[] = [];
+    for (const { value } of this.dbs.campaigns.getRange()) out.push(JSON.parse(value) as CampaignConfig);
+    return out;
+  }
+
+  saveCampaign(c: CampaignConfig): Promise<void> {
+    if (typeof c !== 'object' || c === null || typeof c.name !== 'string') {
+      return Promise.reject(new TypeError('campaign must be a CampaignConfig'));
+    }
+    const text = JSON.stringify(c);
+    return this.commit.submit(() => void this.dbs.campaigns.put(c.name, text));
+  }
+
+  deleteCampaign(name: string): Promise<void> {
+    if (typeof name !== 'string') return Promise.reject(new TypeError('name must be a string'));
+    return this.commit.submit(() => void this.dbs.campaigns.remove(name));
+  }
+
+  syncCampaign(c: CampaignConfig): void {
+    this.assertOpen();
+    this.learner.sync(c);
+    // Slot layout changes are persisted with the next group commit.
+    this.commit.kick();
+  }
+
+  /** Decisions in id (= time) order from `from` (inclusive), with their recorded rewards. */
+  async *decisions(opts: { from?: string; campaign?: string } = {}): AsyncIterable<ExportedDecision> {
+    await this.flush();
+    const range = opts.from === undefined ? {} : { start: opts.from };
+    // snapshot: false lets a long export not pin an old LMDB snapshot.
+    for (const { key, value } of this.dbs.decisions.getRange({ ...range, snapshot: false })) {
+      if (typeof key !== 'string') continue; // the shared-structures entry
+      if (opts.campaign !== undefined && value.campaign !== opts.campaign) continue;
+      const outcomes: Record<string, number> = {};
+      for (const o of this.dbs.outcomes.getRange(outcomeRange(value.id))) {
+        const offerId = o.key.slice(value.id.length + 1);
+        // defineProperty: offer ids are client data and may be named like Object.prototype members.
+        Object.defineProperty(outcomes, offerId, { value: decodeOutcome(o.value).r, enumerable: true, writable: true, configurable: true });
+      }
+      yield { ...value, outcomes };
+    }
+  }
+
+  metrics(): StoreMetrics {
+    const s = this.commit.stats();
+    return {
+      pendingDecisions: this.log.pendingCount,
+      commits: s.commits,
+      lastCommitMs: s.lastCommitMs,
+      queuedJobs: s.queuedJobs,
+      outcomesApplied: this.outcomes.applied,
+      defaultRewardsApplied: this.sweeper.applied,
+      posteriorErrors: this.learner.posteriorErrors,
+    };
+  }
+
+  async flush(): Promise<void> {
+    if (this.closed) return;
+    // The round that runs this no-op begins by writing every decision queued before it.
+    await this.commit.submit(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Decisions logged while a flush is in flight need one more round.
+    do await this.commit.submit(() => undefined);
+    while (this.log.queued > 0);
+    this.closed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.commit.close();
+    await this.commit.whenIdle();
+    await this.dbs.env.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the learning store is closed');
+  }
+}
+
+/** Opens (creating when missing) the learning state at `${dataDir}/state`. */
+export async function openLmdbStore(options: { dataDir: string } & Partial<Omit<LmdbStoreOptions, 'dataDir'>>): Promise<LmdbStore> {
+  const opts = checkStoreOptions(options);
+  const path = join(opts.dataDir, 'state');
+  mkdirSync(path, { recursive: true });
+  const dbs = openStoreDbs(path, opts.mapSize);
+  return new LmdbStore(dbs, opts);
+}
