@@ -1,0 +1,104 @@
+import type { CampaignConfig } from '../campaigns/types';
+import type { ArmsView } from '../policies/types';
+import type { ArmsEntry } from '../store/types';
+
+/**
+ * Not policies/arm-table's gatherArms: that one needs a table, and a segment without posteriors yet (a
+ * new customer group, a campaign never learned) has none; here a null entry means "all at their priors".
+ *
+ * A reusable ArmsView: one set of scratch arrays per engine, grown when a campaign has more offers,
+ * and exact-length views cached per k (policies and the kernel take `alpha.length` as the arm count),
+ * so that filling a view on the hot path allocates nothing after warm-up.
+ */
+interface Views {
+  alpha: Float64Array;
+  beta: Float64Array;
+  priorAlpha: Float64Array;
+  priorBeta: Float64Array;
+  weights: Float64Array;
+  boosts: Float64Array;
+}
+
+export class ScratchArmsView implements ArmsView {
+  k = 0;
+  alpha: Float64Array = new Float64Array(0);
+  beta: Float64Array = new Float64Array(0);
+  priorAlpha: Float64Array = new Float64Array(0);
+  priorBeta: Float64Array = new Float64Array(0);
+  weights: Float64Array = new Float64Array(0);
+  boosts: Float64Array = new Float64Array(0);
+  cacheKey = '';
+  version = 0;
+
+  private capacity = 0;
+  private buffers: Views | null = null;
+  private byK: (Views | undefined)[] = [];
+
+  /**
+   * Fills the view with offers `eligible[0..k)` (indices into c.offers) of one segment: the posterior
+   * from the table when the offer has a slot, its prior otherwise (no table yet, or a new offer).
+   */
+  fill(c: CampaignConfig, eligible: Int32Array, k: number, entry: ArmsEntry | null, cacheKey: string): this {
+    this.ensure(k);
+    const v = this.viewsFor(k);
+    const table = entry === null ? null : entry.table;
+    for (let j = 0; j < k; j++) {
+      const offer = c.offers[eligible[j]!]!;
+      const slot = entry === null ? undefined : entry.slots.get(offer.id);
+      if (table !== null && slot !== undefined && slot >= 0 && slot < table.k) {
+        v.alpha[j] = table.alpha[slot]!;
+        v.beta[j] = table.beta[slot]!;
+        v.priorAlpha[j] = table.priorAlpha[slot]!;
+        v.priorBeta[j] = table.priorBeta[slot]!;
+      } else {
+        v.alpha[j] = offer.priorAlpha;
+        v.beta[j] = offer.priorBeta;
+        v.priorAlpha[j] = offer.priorAlpha;
+        v.priorBeta[j] = offer.priorBeta;
+      }
+      v.weights[j] = offer.weight;
+      v.boosts[j] = 1;
+    }
+    this.k = k;
+    this.alpha = v.alpha;
+    this.beta = v.beta;
+    this.priorAlpha = v.priorAlpha;
+    this.priorBeta = v.priorBeta;
+    this.weights = v.weights;
+    this.boosts = v.boosts;
+    this.cacheKey = cacheKey;
+    this.version = table === null ? 0 : table.meta[1]!;
+    return this;
+  }
+
+  private ensure(k: number): void {
+    if (k <= this.capacity && this.buffers !== null) return;
+    const cap = Math.max(16, k, this.capacity * 2);
+    this.buffers = {
+      alpha: new Float64Array(cap),
+      beta: new Float64Array(cap),
+      priorAlpha: new Float64Array(cap),
+      priorBeta: new Float64Array(cap),
+      weights: new Float64Array(cap),
+      boosts: new Float64Array(cap),
+    };
+    this.capacity = cap;
+    this.byK = [];
+  }
+
+  private viewsFor(k: number): Views {
+    const cached = this.byK[k];
+    if (cached !== undefined) return cached;
+    const b = this.buffers!;
+    const v: Views = {
+      alpha: b.alpha.subarray(0, k),
+      beta: b.beta.subarray(0, k),
+      priorAlpha: b.priorAlpha.subarray(0, k),
+      priorBeta: b.priorBeta.subarray(0, k),
+      weights: b.weights.subarray(0, k),
+      boosts: b.boosts.subarray(0, k),
+    };
+    this.byK[k] = v;
+    return v;
+  }
+}

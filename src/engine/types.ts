@@ -1,0 +1,50 @@
+import type { CampaignConfig } from '../campaigns/types';
+import type { ErrorCode } from '../errors';
+
+/**
+ * What the engine needs of a Decide request: plain data, so that it crosses to a worker thread by
+ * structured clone without conversion.
+ */
+export interface EngineRequest {
+  readonly campaign: string;
+  readonly customerId: string;
+  readonly channel: string;
+  readonly context: Readonly<Record<string, string>>;
+  /** >= 1 (the server maps 0 to 1). */
+  readonly numOffers: number;
+  readonly excludeOffers: readonly string[];
+}
+
+export interface EngineOffer {
+  readonly offerId: string;
+  readonly score: number;
+  readonly probability: number;
+  readonly propensity: number;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface EngineResult {
+  readonly campaign: string;
+  readonly offers: readonly EngineOffer[];
+  readonly policy: string;
+  readonly route: string;
+  readonly segment: string;
+  readonly configVersion: number;
+  readonly control: boolean;
+}
+
+/** A per-item failure inside a micro-batch (an Error does not survive structured clone with its code). */
+export interface TaskError {
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly field?: string };
+}
+
+export type TaskItemResult = EngineResult | TaskError;
+
+export function isTaskError(r: TaskItemResult): r is TaskError {
+  return (r as TaskError).error !== undefined;
+}
+
+/** Where the engine finds a campaign's current configuration (registry, or the shared JSON box). */
+export interface CampaignSource {
+  get(name: string): CampaignConfig | undefined;
+}

@@ -1,0 +1,127 @@
+import type * as grpc from '@grpc/grpc-js';
+import { newDecisionId } from '../decisions/id';
+import type { EngineOffer, EngineRequest, EngineResult } from '../engine/types';
+import { toServiceError } from '../errors';
+import type { DecideBatchRequest__Output } from '../generated/nudge/v1/DecideBatchRequest';
+import type { DecideBatchResponse } from '../generated/nudge/v1/DecideBatchResponse';
+import type { DecideRequest__Output } from '../generated/nudge/v1/DecideRequest';
+import type { DecideResponse } from '../generated/nudge/v1/DecideResponse';
+import type { ScoredOffer } from '../generated/nudge/v1/ScoredOffer';
+import type { LearningStore, ShownOffer } from '../store/types';
+import type { Admission } from './admission';
+import type { DecideExecutor } from './executor';
+import { decideBatchRequest, decideRequest } from './validate';
+
+export interface DecisionDeps {
+  readonly executor: DecideExecutor;
+  readonly store: LearningStore;
+  readonly admission: Admission;
+}
+
+/**
+ * Decide on the main thread: validate, admit, hand the decision to the executor, then give it an id,
+ * log it (impressions, and what outcomes join to) and reply. The log write is queued, not awaited:
+ * it is durable within the store's next batch.
+ */
+export function logAndRespond(store: LearningStore, req: EngineRequest, r: EngineResult, explain = false): DecideResponse {
+  const id = newDecisionId();
+  const shown: ShownOffer[] = new Array<ShownOffer>(r.offers.length);
+  for (let i = 0; i < r.offers.length; i++) {
+    const o = r.offers[i]!;
+    shown[i] = { offerId: o.offerId, score: o.score, probability: o.probability, propensity: o.propensity };
+  }
+  store.logDecision({
+    id,
+    ts: Date.now(),
+    campaign: r.campaign,
+    customerId: req.customerId,
+    channel: req.channel,
+    segment: r.segment,
+    route: r.route,
+    policy: r.policy,
+    configVersion: r.configVersion,
+    modelVersion: '',
+    control: r.control,
+    offers: shown,
+  });
+  return {
+    decisionId: id,
+    offers: explain ? r.offers.map((o) => explained(o, r)) : (r.offers as DecideResponse['offers']),
+    policy: r.policy,
+    control: r.control,
+    route: r.route,
+    segment: r.segment,
+    configVersion: r.configVersion,
+    modelVersion: '',
+  };
+}
+
+/** What the engine knows about why an offer is there; model scores and fatigue come with later policies. */
+function explained(o: EngineOffer, r: EngineResult): ScoredOffer {
+  return {
+    ...o,
+    explanation: { route: r.route, policy: r.policy, draw: o.score, posteriorMean: o.probability, eligibility: 'eligible' },
+  };
+}
+
+export function decisionHandlers(deps: DecisionDeps) {
+  const { executor, store, admission } = deps;
+  return {
+    Decide(call: grpc.ServerUnaryCall<DecideRequest__Output, DecideResponse>, callback: grpc.sendUnaryData<DecideResponse>): void {
+      let req: EngineRequest;
+      try {
+        req = decideRequest(call.request);
+        admission.admit(call.getDeadline());
+      } catch (err) {
+        callback(toServiceError(err));
+        return;
+      }
+      executor.decide(req).then(
+        (r) => {
+          admission.release();
+          let res: DecideResponse;
+          try {
+            res = logAndRespond(store, req, r, call.request.explain);
+          } catch (err) {
+            callback(toServiceError(err));
+            return;
+          }
+          callback(null, res);
+        },
+        (err: unknown) => {
+          admission.release();
+          callback(toServiceError(err));
+        },
+      );
+    },
+
+    DecideBatch(
+      call: grpc.ServerUnaryCall<DecideBatchRequest__Output, DecideBatchResponse>,
+      callback: grpc.sendUnaryData<DecideBatchResponse>,
+    ): void {
+      let reqs: EngineRequest[];
+      try {
+        reqs = decideBatchRequest(call.request);
+        admission.admit(call.getDeadline(), reqs.length);
+      } catch (err) {
+        callback(toServiceError(err));
+        return;
+      }
+      // Every decision is computed before any is logged: a failing customer fails the whole call and
+      // leaves no half-logged batch behind.
+      // allSettled: the places are released only when every customer's work is over.
+      void Promise.allSettled(reqs.map((r) => executor.decide(r))).then((settled) => {
+        admission.release(reqs.length);
+        try {
+          const results = settled.map((s) => {
+            if (s.status === 'rejected') throw s.reason;
+            return s.value;
+          });
+          callback(null, { decisions: results.map((r, i) => logAndRespond(store, reqs[i]!, r)) });
+        } catch (err) {
+          callback(toServiceError(err));
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Piscina } from 'piscina';
+import type { ExecutionMode } from '../config';
+import type { DecisionEngine } from '../engine/engine';
+import { unwrap } from '../engine/run-task';
+import type { EngineRequest, EngineResult, TaskItemResult } from '../engine/types';
+import { NudgeError } from '../errors';
+import { packageRoot } from '../proto';
+import { MicroBatcher } from './batcher';
+import type { WorkerInit } from './worker';
+
+/** Where decisions are computed: on the main thread, or in a Piscina pool fed by micro-batches. */
+export interface DecideExecutor {
+  readonly mode: ExecutionMode;
+  readonly threads: number;
+  decide(req: EngineRequest): Promise<EngineResult>;
+  close(): Promise<void>;
+}
+
+export class InlineExecutor implements DecideExecutor {
+  readonly mode = 'inline' as const;
+  readonly threads = 0;
+
+  constructor(private readonly engine: DecisionEngine) {}
+
+  decide(req: EngineRequest): Promise<EngineResult> {
+    try {
+      return Promise.resolve(this.engine.decide(req));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * The compiled worker. Piscina loads it with require() in a fresh thread, which cannot execute
+ * TypeScript, so even under vitest (src/*.ts) the pool points at dist/ (`npm run build` first).
+ */
+export function workerFile(): string {
+  const file = path.join(packageRoot(), 'dist', 'src', 'server', 'worker.js');
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run "npm run build" before starting the server in pool mode`);
+  return file;
+}
+
+export class PoolExecutor implements DecideExecutor {
+  readonly mode = 'pool' as const;
+  readonly threads: number;
+  private readonly pool: Piscina;
+  private readonly batcher: MicroBatcher<EngineRequest>;
+
+  constructor(init: WorkerInit, threads: number, maxBatch: number) {
+    this.threads = threads;
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: threads,
+      maxThreads: threads,
+      workerData: init,
+    });
+    this.batcher = new MicroBatcher<EngineRequest>((batch) => this.runTask(batch), maxBatch);
+  }
+
+  decide(req: EngineRequest): Promise<EngineResult> {
+    return this.batcher.submit(req).then(unwrap);
+  }
+
+  private async runTask(batch: EngineRequest[]): Promise<TaskItemResult[]> {
+    try {
+      return (await this.pool.run(batch)) as TaskItemResult[];
+    } catch (err) {
+      // Piscina replaces a crashed worker by itself; the requests it held are lost and must be retried.
+      throw new NudgeError('NUDGE_WORKER_FAILED', `worker task failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

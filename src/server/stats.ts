@@ -1,0 +1,77 @@
+import type { CampaignConfig } from '../campaigns/types';
+import type { CampaignStats__Output } from '../generated/nudge/v1/CampaignStats';
+import type { GroupStats__Output } from '../generated/nudge/v1/GroupStats';
+import type { OfferStats__Output } from '../generated/nudge/v1/OfferStats';
+import type { Kernel } from '../kernel/types';
+import type { GroupCounters, LearningStore, OfferCounters } from '../store/types';
+
+/** Monte-Carlo draws behind p_best: standard error <= 0.005 per offer. */
+const P_BEST_DRAWS = 10_000;
+
+/**
+ * Results of one campaign: per offer counts, posterior mean, 95% credible interval and probability of
+ * being best; control vs treatment reward rates and the uplift. With a segment, the posterior is that
+ * segment's table (decay included); pooled over all segments it is prior + pooled counts, since
+ * tables of different segments cannot be added.
+ */
+export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: Kernel, segment: string): CampaignStats__Output {
+  const counters = store.counters(c.name, segment === '' ? undefined : segment);
+  const byId = new Map<string, OfferCounters>();
+  for (const oc of counters.offers) byId.set(oc.offerId, oc);
+  const entry = segment === '' ? null : store.arms(c.name, segment);
+
+  const k = c.offers.length;
+  const alpha = new Float64Array(k);
+  const beta = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const o = c.offers[i]!;
+    const slot = entry?.slots.get(o.id);
+    if (entry != null && slot !== undefined && slot >= 0 && slot < entry.table.k) {
+      alpha[i] = entry.table.alpha[slot]!;
+      beta[i] = entry.table.beta[slot]!;
+    } else {
+      const n = byId.get(o.id);
+      const rewards = n?.rewards ?? 0;
+      const outcomes = n?.outcomes ?? 0;
+      alpha[i] = o.priorAlpha + rewards;
+      beta[i] = o.priorBeta + Math.max(0, outcomes - rewards);
+    }
+  }
+  const lo = new Float64Array(k);
+  const hi = new Float64Array(k);
+  const pBest = new Float64Array(k);
+  kernel.betaQuantile(alpha, beta, 0.025, lo);
+  kernel.betaQuantile(alpha, beta, 0.975, hi);
+  kernel.propensities(alpha, beta, 1, P_BEST_DRAWS, pBest);
+
+  const offers: OfferStats__Output[] = c.offers.map((o, i) => {
+    const n = byId.get(o.id);
+    const outcomes = n?.outcomes ?? 0;
+    return {
+      offerId: o.id,
+      impressions: n?.impressions ?? 0,
+      rewards: n?.rewards ?? 0,
+      outcomes,
+      mean: alpha[i]! / (alpha[i]! + beta[i]!),
+      ciLow: lo[i]!,
+      ciHigh: hi[i]!,
+      pBest: pBest[i]!,
+      meanDelta: outcomes > 0 ? (n?.deltaSum ?? 0) / outcomes : 0,
+    };
+  });
+  const control = group(counters.control);
+  const treatment = group(counters.treatment);
+  const uplift = treatment.rewardRate - control.rewardRate;
+  return {
+    campaign: c.name,
+    offers,
+    control,
+    treatment,
+    uplift,
+    relativeUplift: control.rewardRate > 0 ? uplift / control.rewardRate : 0,
+  };
+}
+
+function group(g: GroupCounters): GroupStats__Output {
+  return { decisions: g.decisions, outcomes: g.outcomes, rewards: g.rewards, rewardRate: g.decisions > 0 ? g.rewards / g.decisions : 0 };
+}

@@ -1,0 +1,40 @@
+import { threadId, workerData } from 'node:worker_threads';
+import { BoxCampaignSource } from '../engine/box-campaigns';
+import { DecisionEngine } from '../engine/engine';
+import { runTask } from '../engine/run-task';
+import type { EngineRequest, TaskItemResult } from '../engine/types';
+import { openFeatureReader } from '../features/store';
+import { getKernel } from '../kernel/index';
+import { ArenaReader } from '../store/arena';
+import type { ArenaHandles } from '../store/types';
+
+/** What the main thread hands each worker (see executor.ts). */
+export interface WorkerInit {
+  readonly handles: ArenaHandles;
+  readonly campaignsBox: SharedArrayBuffer;
+  readonly dataDir: string;
+  readonly seed: number | null;
+}
+
+let engine: DecisionEngine | null = null;
+
+/** Built on the first task rather than at import: Piscina imports the file before any task exists. */
+function getEngine(): DecisionEngine {
+  if (engine !== null) return engine;
+  const init = workerData as WorkerInit;
+  const kernel = getKernel();
+  // Each worker its own stream: the same seed in every thread would make workers draw in lockstep.
+  if (init.seed !== null) kernel.seed(init.seed + threadId);
+  engine = new DecisionEngine({
+    kernel,
+    features: openFeatureReader(init.dataDir),
+    arms: new ArenaReader(init.handles),
+    campaigns: new BoxCampaignSource(init.campaignsBox),
+  });
+  return engine;
+}
+
+/** A task is a micro-batch of requests; the result array is in the same order. */
+export default function decideTask(task: EngineRequest[]): TaskItemResult[] {
+  return runTask(getEngine(), task);
+}
