@@ -1,0 +1,165 @@
+/**
+ * Kernel micro-benchmark: nanoseconds per Beta draw at K = 10, 100, 1000 for the native addon, the
+ * TypeScript fallback and @stdlib/random-base-beta, all in the same run, plus the cost of a whole
+ * K = 100 Thompson decision (sampleTopN, n = 3).
+ *
+ *   node dist/bench/micro/kernel.js [--json FILE] [--max-time SECONDS]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Benchmark from 'benchmark';
+import stdlibBeta from '@stdlib/random-base-beta';
+import type { Kernel } from '../../src/kernel/types';
+import { createFallbackKernel } from '../../src/kernel/fallback';
+import { loadNative, nativeLoadError } from '../../src/kernel/native';
+
+type Impl = 'native' | 'fallback' | 'stdlib';
+
+interface Result {
+  name: 'beta' | 'decision';
+  impl: Impl;
+  k: number;
+  /** nanoseconds per Beta draw (for a decision: the decision's time divided by k) */
+  nsPerDraw: number;
+  /** nanoseconds per benchmarked call (one vector of k draws, or one decision) */
+  nsPerCall: number;
+  opsPerSec: number;
+  /** relative margin of error of opsPerSec, in percent */
+  rme: number;
+  samples: number;
+}
+
+const DEFAULTS = { maxTime: 3, ks: [10, 100, 1000], decisionK: 100, decisionN: 3 } as const;
+
+function parseArgs(argv: string[]): { json: string | null; maxTime: number } {
+  let json: string | null = null;
+  let maxTime: number = DEFAULTS.maxTime;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') {
+      const v = argv[++i];
+      if (!v) throw new TypeError('--json needs a file name');
+      json = v;
+    } else if (a === '--max-time') {
+      maxTime = Number(argv[++i]);
+      if (!(maxTime > 0)) throw new RangeError('--max-time must be a positive number of seconds');
+    } else {
+      throw new RangeError(`unknown argument ${a} (use --json FILE, --max-time SECONDS)`);
+    }
+  }
+  return { json, maxTime };
+}
+
+/** Typical priors: alpha in [1, 50], beta in [1, 1000], fixed (deterministic) spread. */
+function priors(k: number): { alpha: Float64Array; beta: Float64Array } {
+  const alpha = new Float64Array(k);
+  const beta = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    alpha[i] = 1 + ((i * 37) % 50);
+    beta[i] = 1 + ((i * 7919) % 1000);
+  }
+  return { alpha, beta };
+}
+
+/** The stdlib equivalent of a decision: k draws, then the top n by a partial selection. */
+function stdlibTopN(draws: Float64Array, n: number, out: Uint32Array): void {
+  let c = 0;
+  for (let i = 0; i < draws.length; i++) {
+    const v = draws[i]!;
+    let j: number;
+    if (c < n) j = c++ - 1;
+    else if (v > draws[out[n - 1]!]!) j = n - 2;
+    else continue;
+    while (j >= 0 && draws[out[j]!]! < v) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = i;
+  }
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const native = loadNative();
+  if (!native) console.warn(`native kernel unavailable, skipped: ${nativeLoadError()?.message ?? ''}`);
+  const kernels: Array<[Impl, Kernel]> = [['fallback', createFallbackKernel()]];
+  if (native) kernels.unshift(['native', native]);
+
+  const suite = new Benchmark.Suite('kernel');
+  const meta: Array<{ name: Result['name']; impl: Impl; k: number }> = [];
+  const options = { maxTime: args.maxTime, minSamples: 10 };
+  let sink = 0;
+
+  for (const k of DEFAULTS.ks) {
+    const { alpha, beta } = priors(k);
+    const out = new Float64Array(k);
+    for (const [impl, kernel] of kernels) {
+      kernel.seed(1);
+      suite.add(`beta ${impl} k=${k}`, () => {
+        kernel.beta(alpha, beta, out);
+      }, options);
+      meta.push({ name: 'beta', impl, k });
+    }
+    suite.add(`beta stdlib k=${k}`, () => {
+      for (let i = 0; i < k; i++) out[i] = stdlibBeta(alpha[i]!, beta[i]!);
+    }, options);
+    meta.push({ name: 'beta', impl: 'stdlib', k });
+  }
+
+  {
+    const k = DEFAULTS.decisionK;
+    const n = DEFAULTS.decisionN;
+    const { alpha, beta } = priors(k);
+    const draws = new Float64Array(k);
+    const idx = new Uint32Array(n);
+    for (const [impl, kernel] of kernels) {
+      suite.add(`decision ${impl} k=${k} n=${n}`, () => {
+        kernel.sampleTopN(alpha, beta, n, draws, idx);
+        sink += idx[0]!;
+      }, options);
+      meta.push({ name: 'decision', impl, k });
+    }
+    suite.add(`decision stdlib k=${k} n=${n}`, () => {
+      for (let i = 0; i < k; i++) draws[i] = stdlibBeta(alpha[i]!, beta[i]!);
+      stdlibTopN(draws, n, idx);
+      sink += idx[0]!;
+    }, options);
+    meta.push({ name: 'decision', impl: 'stdlib', k });
+  }
+
+  const results: Result[] = [];
+  suite.on('cycle', (event: Benchmark.Event) => {
+    const b = event.target as unknown as Benchmark;
+    const m = meta[results.length]!;
+    const nsPerCall = 1e9 / b.hz!;
+    results.push({
+      name: m.name, impl: m.impl, k: m.k, nsPerDraw: nsPerCall / m.k, nsPerCall, opsPerSec: b.hz!,
+      rme: b.stats!.rme, samples: b.stats!.sample.length,
+    });
+    process.stderr.write(`  ${String(b)}\n`);
+  });
+  suite.run({ async: false });
+  if (sink === -1) console.log(sink); // keeps the decision results observable
+
+  printTable(results);
+  if (args.json) {
+    fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
+    fs.writeFileSync(args.json, `${JSON.stringify({ results }, null, 2)}\n`);
+    console.log(`wrote ${args.json}`);
+  }
+}
+
+function printTable(results: Result[]): void {
+  const rows = [['bench', 'impl', 'k', 'ns/draw', 'ns/call', 'ops/s', '±%', 'vs stdlib']];
+  for (const r of results) {
+    const base = results.find((x) => x.name === r.name && x.k === r.k && x.impl === 'stdlib');
+    rows.push([
+      r.name, r.impl, String(r.k), r.nsPerDraw.toFixed(1), r.nsPerCall.toFixed(0), r.opsPerSec.toFixed(0),
+      r.rme.toFixed(1), base ? `${(base.nsPerDraw / r.nsPerDraw).toFixed(1)}x` : '',
+    ]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  for (const row of rows) console.log(row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+}
+
+main();

@@ -1,0 +1,165 @@
+// The sampling kernel addon. One KernelAddon per environment (main thread and each worker thread):
+// Napi::Addon stores it as the environment's instance data and deletes it when the environment is
+// torn down, so generator state and scratch space are never shared between threads (no static mutable
+// state anywhere in native/). Entry points mirror src/kernel/types.ts: same names, same argument order.
+#include <napi.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "checks.h"
+#include "distributions.h"
+#include "quantile.h"
+#include "select.h"
+
+namespace nudge {
+
+class KernelAddon : public Napi::Addon<KernelAddon> {
+ public:
+  KernelAddon(Napi::Env env, Napi::Object exports) {
+    (void)env;
+    // Unseeded environments must not share a stream (workers would draw identical samples).
+    std::random_device rd;
+    sampler_.rng.Seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
+    DefineAddon(exports, {
+                             InstanceMethod("seed", &KernelAddon::Seed),
+                             InstanceMethod("uniform", &KernelAddon::Uniform),
+                             InstanceMethod("normal", &KernelAddon::Normal),
+                             InstanceMethod("gamma", &KernelAddon::Gamma),
+                             InstanceMethod("beta", &KernelAddon::Beta),
+                             InstanceMethod("topN", &KernelAddon::TopNMethod),
+                             InstanceMethod("sampleTopN", &KernelAddon::SampleTopN),
+                             InstanceMethod("propensities", &KernelAddon::Propensities),
+                             InstanceMethod("betaQuantile", &KernelAddon::BetaQuantile),
+                         });
+  }
+
+ private:
+  void Seed(const Napi::CallbackInfo& info) {
+    const double s = NumberArg(info, 0, msg::kSeed);
+    sampler_.rng.Seed(CheckSeed(info.Env(), s));
+  }
+
+  void Uniform(const Napi::CallbackInfo& info) {
+    const View<double> out = Float64Arg(info, 0, "out");
+    for (size_t i = 0; i < out.length; ++i) out.data[i] = sampler_.rng.Uniform();
+  }
+
+  void Normal(const Napi::CallbackInfo& info) {
+    const View<double> out = Float64Arg(info, 0, "out");
+    for (size_t i = 0; i < out.length; ++i) out.data[i] = sampler_.Normal();
+  }
+
+  void Gamma(const Napi::CallbackInfo& info) {
+    const View<double> shape = Float64Arg(info, 0, "shape");
+    const View<double> out = Float64Arg(info, 1, "out");
+    if (out.length != shape.length) ThrowRange(info.Env(), msg::OutLength("shape"));
+    CheckShapes(info.Env(), shape, "shape");
+    for (size_t i = 0; i < shape.length; ++i) out.data[i] = sampler_.Gamma(shape.data[i]);
+  }
+
+  void Beta(const Napi::CallbackInfo& info) {
+    const View<double> alpha = Float64Arg(info, 0, "alpha");
+    const View<double> beta = Float64Arg(info, 1, "beta");
+    const View<double> out = Float64Arg(info, 2, "out");
+    CheckSameLength(info.Env(), alpha, beta);
+    if (out.length != alpha.length) ThrowRange(info.Env(), msg::OutLength("alpha"));
+    CheckShapePairs(info.Env(), alpha, beta);
+    for (size_t i = 0; i < alpha.length; ++i) out.data[i] = sampler_.Beta(alpha.data[i], beta.data[i]);
+  }
+
+  void TopNMethod(const Napi::CallbackInfo& info) {
+    const View<double> values = Float64Arg(info, 0, "values");
+    const double nd = NumberArg(info, 1, msg::kN);
+    const View<uint32_t> out_idx = Uint32Arg(info, 2, "outIdx");
+    const uint32_t n = CheckN(info.Env(), nd, values.length);
+    if (out_idx.length < n) ThrowRange(info.Env(), msg::kOutIdxLength);
+    CheckNotNaN(info.Env(), values, "values");
+    TopN(values.data, static_cast<uint32_t>(values.length), n, out_idx.data, idx_scratch_);
+  }
+
+  void SampleTopN(const Napi::CallbackInfo& info) {
+    const View<double> alpha = Float64Arg(info, 0, "alpha");
+    const View<double> beta = Float64Arg(info, 1, "beta");
+    const double nd = NumberArg(info, 2, msg::kN);
+    const View<double> draws = Float64Arg(info, 3, "draws");
+    const View<uint32_t> out_idx = Uint32Arg(info, 4, "outIdx");
+    const size_t k = alpha.length;
+    const uint32_t n = CheckN(info.Env(), nd, k);
+    CheckSameLength(info.Env(), alpha, beta);
+    if (draws.length != k) ThrowRange(info.Env(), msg::kDrawsLength);
+    if (out_idx.length < n) ThrowRange(info.Env(), msg::kOutIdxLength);
+    CheckShapePairs(info.Env(), alpha, beta);
+    for (size_t i = 0; i < k; ++i) draws.data[i] = sampler_.Beta(alpha.data[i], beta.data[i]);
+    TopN(draws.data, static_cast<uint32_t>(k), n, out_idx.data, idx_scratch_);
+  }
+
+  void Propensities(const Napi::CallbackInfo& info) {
+    const View<double> alpha = Float64Arg(info, 0, "alpha");
+    const View<double> beta = Float64Arg(info, 1, "beta");
+    const double nd = NumberArg(info, 2, msg::kN);
+    const double md = NumberArg(info, 3, msg::kM);
+    const View<double> out = Float64Arg(info, 4, "out");
+    const size_t k = alpha.length;
+    const uint32_t n = CheckN(info.Env(), nd, k);
+    const uint64_t m = CheckM(info.Env(), md);
+    CheckSameLength(info.Env(), alpha, beta);
+    if (out.length != k * n) ThrowRange(info.Env(), msg::kOutKn);
+    CheckShapePairs(info.Env(), alpha, beta);
+
+    if (draw_scratch_.size() < k) draw_scratch_.resize(k);
+    if (top_scratch_.size() < n) top_scratch_.resize(n);
+    if (const_scratch_.size() < 2 * k) const_scratch_.resize(2 * k);
+    // The same shapes are drawn m times: Marsaglia-Tsang constants once per arm when both shapes >= 1.
+    bool all_large = true;
+    for (size_t i = 0; i < k; ++i) {
+      all_large = all_large && alpha.data[i] >= 1.0 && beta.data[i] >= 1.0;
+      if (!all_large) break;
+      const_scratch_[2 * i] = GammaConst::For(alpha.data[i]);
+      const_scratch_[2 * i + 1] = GammaConst::For(beta.data[i]);
+    }
+    double* draws = draw_scratch_.data();
+    uint32_t* top = top_scratch_.data();
+    std::fill(out.data, out.data + out.length, 0.0);
+    for (uint64_t r = 0; r < m; ++r) {
+      if (all_large) {
+        for (size_t i = 0; i < k; ++i) {
+          const double x = sampler_.GammaMT(const_scratch_[2 * i]);
+          draws[i] = x / (x + sampler_.GammaMT(const_scratch_[2 * i + 1]));
+        }
+      } else {
+        for (size_t i = 0; i < k; ++i) draws[i] = sampler_.Beta(alpha.data[i], beta.data[i]);
+      }
+      TopN(draws, static_cast<uint32_t>(k), n, top, idx_scratch_);
+      for (uint32_t j = 0; j < n; ++j) out.data[static_cast<size_t>(top[j]) * n + j] += 1.0;
+    }
+    const double inv = 1.0 / static_cast<double>(m);
+    for (size_t i = 0; i < out.length; ++i) out.data[i] *= inv;
+  }
+
+  void BetaQuantile(const Napi::CallbackInfo& info) {
+    const View<double> alpha = Float64Arg(info, 0, "alpha");
+    const View<double> beta = Float64Arg(info, 1, "beta");
+    const double p = NumberArg(info, 2, msg::kP);
+    const View<double> out = Float64Arg(info, 3, "out");
+    CheckP(info.Env(), p);
+    CheckSameLength(info.Env(), alpha, beta);
+    if (out.length != alpha.length) ThrowRange(info.Env(), msg::OutLength("alpha"));
+    CheckShapePairs(info.Env(), alpha, beta);
+    for (size_t i = 0; i < alpha.length; ++i) out.data[i] = quantile::BetaQuantile(alpha.data[i], beta.data[i], p);
+  }
+
+  Sampler sampler_;
+  std::vector<double> draw_scratch_;
+  std::vector<uint32_t> top_scratch_;
+  std::vector<uint32_t> idx_scratch_;
+  std::vector<GammaConst> const_scratch_;
+};
+
+}  // namespace nudge
+
+// The macro pastes the name into an identifier, so it needs an unqualified one.
+using nudge::KernelAddon;
+NODE_API_ADDON(KernelAddon)

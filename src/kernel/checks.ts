@@ -1,0 +1,70 @@
+import { MSG } from './messages';
+
+/**
+ * Argument checks of the TypeScript fallback (native/checks.h does the same, in the same order).
+ * Type checks work across realms (a Float64Array from another vm context is still accepted).
+ */
+const toString = Object.prototype.toString;
+
+export function isFloat64Array(x: unknown): x is Float64Array {
+  return x instanceof Float64Array || (ArrayBuffer.isView(x) && toString.call(x) === '[object Float64Array]');
+}
+
+export function isUint32Array(x: unknown): x is Uint32Array {
+  return x instanceof Uint32Array || (ArrayBuffer.isView(x) && toString.call(x) === '[object Uint32Array]');
+}
+
+export function checkF64(x: unknown, name: string): asserts x is Float64Array {
+  if (!isFloat64Array(x)) throw new TypeError(MSG.float64(name));
+}
+
+export function checkU32(x: unknown, name: string): asserts x is Uint32Array {
+  if (!isUint32Array(x)) throw new TypeError(MSG.uint32(name));
+}
+
+/** Scalar arguments: not a number -> TypeError, bad number -> RangeError, same message. */
+export function checkNumber(x: unknown, message: string): asserts x is number {
+  if (typeof x !== 'number') throw new TypeError(message);
+}
+
+export function checkN(n: number, k: number): void {
+  if (!(Number.isInteger(n) && n >= 1 && n <= k)) throw new RangeError(MSG.n);
+}
+
+export function checkM(m: number): void {
+  if (!(Number.isSafeInteger(m) && m >= 1)) throw new RangeError(MSG.m);
+}
+
+export function checkP(p: number): void {
+  if (!(p > 0 && p < 1)) throw new RangeError(MSG.p);
+}
+
+export function checkSeed(seed: number): void {
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new RangeError(MSG.seed);
+}
+
+export function checkSameLength(alpha: Float64Array, beta: Float64Array): void {
+  if (alpha.length !== beta.length) throw new RangeError(MSG.sameLength);
+}
+
+export function checkShapes(shape: Float64Array, name: string): void {
+  for (let i = 0; i < shape.length; i++) {
+    const v = shape[i]!;
+    if (!(v > 0 && v < Infinity)) throw new RangeError(MSG.positiveFinite(name, i));
+  }
+}
+
+export function checkShapePairs(alpha: Float64Array, beta: Float64Array): void {
+  for (let i = 0; i < alpha.length; i++) {
+    const a = alpha[i]!;
+    if (!(a > 0 && a < Infinity)) throw new RangeError(MSG.positiveFinite('alpha', i));
+    const b = beta[i]!;
+    if (!(b > 0 && b < Infinity)) throw new RangeError(MSG.positiveFinite('beta', i));
+  }
+}
+
+export function checkNotNaN(values: Float64Array, name: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] !== values[i]) throw new RangeError(MSG.notNaN(name, i));
+  }
+}
