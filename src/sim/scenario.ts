@@ -1,0 +1,127 @@
+import * as fs from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The scenario file of `nudge simulate` (docs/simulation.md). Validated with zod; every problem is
+ * reported as `<file>: <field path>: <problem>` so a data scientist can fix the file without reading
+ * code. Defaults live in SCENARIO_DEFAULTS.
+ */
+
+export const SCENARIO_DEFAULTS = {
+  seed: 1,
+  runs: 10,
+  churn: 0,
+  feedbackDelay: 1,
+  prior: [1, 1] as [number, number],
+  checkpoints: 100,
+} as const;
+
+const rate = z.number().min(0, 'must be a number in [0, 1]').max(1, 'must be a number in [0, 1]');
+const positive = z.number().gt(0, 'must be a number > 0').refine(Number.isFinite, 'must be finite');
+
+const armsSchema = z
+  .object({
+    count: z.number().int('must be an integer').min(2, 'must be an integer >= 2').max(100_000, 'must be at most 100000'),
+    rates: z.array(rate).optional(),
+    rateDistribution: z.object({ beta: z.tuple([positive, positive]) }).strict().optional(),
+  })
+  .strict()
+  .superRefine((arms, ctx) => {
+    const has = (arms.rates ? 1 : 0) + (arms.rateDistribution ? 1 : 0);
+    if (has !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of "rates" and "rateDistribution"' });
+    }
+    if (arms.rates && arms.rates.length !== arms.count) {
+      ctx.addIssue({ code: 'custom', path: ['rates'], message: `must have count = ${arms.count} entries (has ${arms.rates.length})` });
+    }
+  });
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1, 'must be a non-empty string'),
+    seed: z.number().int('must be an integer').min(0, 'must be an integer >= 0').max(Number.MAX_SAFE_INTEGER).default(SCENARIO_DEFAULTS.seed),
+    runs: z.number().int('must be an integer').min(1, 'must be an integer >= 1').max(100_000).default(SCENARIO_DEFAULTS.runs),
+    horizon: z.number().int('must be an integer').min(1, 'must be an integer >= 1').max(1e12),
+    arms: armsSchema,
+    prior: z.tuple([positive, positive]).default(SCENARIO_DEFAULTS.prior),
+    churn: z.number().min(0, 'must be a probability in [0, 1)').lt(1, 'must be a probability in [0, 1)').default(SCENARIO_DEFAULTS.churn),
+    feedbackDelay: z.number().int('must be an integer').min(1, 'must be an integer >= 1').default(SCENARIO_DEFAULTS.feedbackDelay),
+    drift: z.array(z.object({ at: z.number().int('must be an integer').min(1, 'must be an integer >= 1'), rates: z.array(rate) }).strict()).default([]),
+    policies: z.array(z.string().min(1, 'must be a non-empty policy spec')).min(1, 'must list at least one policy'),
+    checkpoints: z.number().int('must be an integer').min(2, 'must be an integer >= 2').max(10_000).default(SCENARIO_DEFAULTS.checkpoints),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    let last = 0;
+    s.drift.forEach((d, i) => {
+      if (d.rates.length !== s.arms.count) {
+        ctx.addIssue({ code: 'custom', path: ['drift', i, 'rates'], message: `must have arms.count = ${s.arms.count} entries (has ${d.rates.length})` });
+      }
+      if (d.at >= s.horizon) ctx.addIssue({ code: 'custom', path: ['drift', i, 'at'], message: `must be below horizon (${s.horizon})` });
+      if (d.at <= last) ctx.addIssue({ code: 'custom', path: ['drift', i, 'at'], message: 'drift steps must be strictly increasing' });
+      last = d.at;
+    });
+  });
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+/** Thrown for a scenario that fails validation; `problems` has one line per issue. */
+export class ScenarioError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${source}: invalid scenario:\n  ${problems.join('\n  ')}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  return out === '' ? '(scenario)' : out;
+}
+
+/**
+ * Validates a parsed scenario. `checkPolicy` (optional) rejects a bad policy spec by throwing; its
+ * message is reported under `policies[i]`.
+ */
+export function parseScenario(input: unknown, source = 'scenario', checkPolicy?: (spec: string) => void): Scenario {
+  const r = scenarioSchema.safeParse(input);
+  if (!r.success) {
+    throw new ScenarioError(
+      source,
+      r.error.issues.map((i) => `${pathText(i.path)}: ${i.message}`),
+    );
+  }
+  if (checkPolicy) {
+    const problems: string[] = [];
+    r.data.policies.forEach((spec, i) => {
+      try {
+        checkPolicy(spec);
+      } catch (err) {
+        problems.push(`policies[${i}]: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    if (problems.length > 0) throw new ScenarioError(source, problems);
+  }
+  return r.data;
+}
+
+/** Reads and validates a scenario JSON file. */
+export function loadScenario(file: string, checkPolicy?: (spec: string) => void): Scenario {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(file, [`cannot read file: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ScenarioError(file, [`not valid JSON: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  return parseScenario(json, file, checkPolicy);
+}

@@ -1,0 +1,100 @@
+import { getKernel } from '../kernel';
+import type { Kernel } from '../kernel/types';
+import { createPolicy, parsePolicySpec } from '../policies';
+import { logCheckpoints } from './checkpoints';
+import { runOne, type RunResult } from './run';
+import { samplerFor, type SamplerKind } from './samplers';
+import type { Scenario } from './scenario';
+import { meanSe, type MeanSe } from './stats';
+
+/** The report of `nudge simulate` (also its --json output). */
+export interface PolicyReport {
+  /** The spec string as written in the scenario. */
+  readonly policy: string;
+  /** How decisions were drawn (see samplers.ts). */
+  readonly sampler: SamplerKind;
+  /** Cumulative regret at the horizon, mean over runs with its standard error. */
+  readonly cumulativeRegret: MeanSe;
+  /** Rewards per step, mean over runs with its standard error. */
+  readonly rewardRate: MeanSe;
+  /** Mean cumulative regret (and its standard error) after each checkpoint step (log-spaced, plus every drift step). */
+  readonly curve: { readonly step: number; readonly mean: number; readonly se: number }[];
+  /** Wall time of this policy's runs, and policy steps per second over them. */
+  readonly seconds: number;
+  readonly stepsPerSecond: number;
+  /** CPU time of this process over the runs, and steps per CPU second (steadier on a busy machine). */
+  readonly cpuSeconds: number;
+  readonly stepsPerCpuSecond: number;
+}
+
+export interface SimulationReport {
+  readonly scenario: Scenario;
+  readonly kernel: 'native' | 'fallback';
+  readonly policies: PolicyReport[];
+}
+
+export interface SimulateOptions {
+  /** Defaults to getKernel() (native when it loads). */
+  readonly kernel?: Kernel;
+  /** Progress: steps done so far out of total (policies * runs * horizon). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Use Policy.rank per step instead of the batched fast paths (for checks; slow). */
+  readonly forceRank?: boolean;
+}
+
+/** Throws the policy factory's own error for a bad spec; used by the scenario validator. */
+export function checkPolicySpec(spec: string): void {
+  const { name, params } = parsePolicySpec(spec);
+  createPolicy(name, params);
+}
+
+/** Runs every policy of the scenario over all runs (in this thread) and aggregates. */
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulationReport {
+  const kernel = options.kernel ?? getKernel();
+  const checkpoints = logCheckpoints(scenario.horizon, scenario.checkpoints, scenario.drift.map((d) => d.at));
+  const total = scenario.policies.length * scenario.runs * scenario.horizon;
+  let done = 0;
+  const onSteps = options.onProgress
+    ? (n: number): void => {
+        done += n;
+        options.onProgress?.(done, total);
+      }
+    : undefined;
+
+  const reports = scenario.policies.map((spec, p): PolicyReport => {
+    const { name, params } = parsePolicySpec(spec);
+    const results: RunResult[] = [];
+    let kind: SamplerKind = 'rank';
+    const started = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
+    for (let run = 0; run < scenario.runs; run++) {
+      // A fresh instance per run: no cache or scratch state carries over between runs.
+      const policy = createPolicy(name, params);
+      const sampler = samplerFor(policy, options.forceRank === true);
+      kind = sampler.kind;
+      // Seeds differ per (run, policy) but are fixed by the scenario seed.
+      kernel.seed(((scenario.seed * 1_000_003 + run) * 1009 + p) % Number.MAX_SAFE_INTEGER);
+      results.push(runOne({ scenario, run, policy, sampler, kernel, checkpoints, onSteps, cacheKey: `sim:${p}:${run}` }));
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const steps = scenario.runs * scenario.horizon;
+    const curve = Array.from(checkpoints, (step, i) => {
+      const ms = meanSe(results.map((r) => r.curve[i]));
+      return { step, mean: ms.mean, se: ms.se };
+    });
+    return {
+      policy: spec,
+      sampler: kind,
+      cumulativeRegret: meanSe(results.map((r) => r.regret)),
+      rewardRate: meanSe(results.map((r) => r.rewards / r.steps)),
+      curve,
+      seconds,
+      stepsPerSecond: seconds > 0 ? steps / seconds : Infinity,
+      cpuSeconds,
+      stepsPerCpuSecond: cpuSeconds > 0 ? steps / cpuSeconds : Infinity,
+    };
+  });
+  return { scenario, kernel: kernel.impl, policies: reports };
+}
