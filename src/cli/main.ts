@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { decisionsCommand } from './decisions';
+import { evaluateCommand } from './evaluate';
 import { featuresCommand } from './features';
 import { serveCommand } from './serve';
+import { simulateCommand } from './simulate';
 
 function program(): Command {
   return new Command('nudge')
     .description('Nudge: real-time decisions with online learning')
     .addCommand(serveCommand())
-    .addCommand(featuresCommand());
+    .addCommand(featuresCommand())
+    .addCommand(decisionsCommand())
+    .addCommand(simulateCommand())
+    .addCommand(evaluateCommand());
 }
 
 program()

@@ -1,5 +1,6 @@
 /** Public surface of the learning store. */
 export * from './types';
-export { openLmdbStore, LmdbStore, type ExportedDecision, type LmdbStoreOptions, type StoreMetrics } from './lmdb-store';
+export { openLmdbStore, LmdbStore, type LmdbStoreOptions, type StoreMetrics } from './lmdb-store';
+export { exportDecisionLog, readDecisions, type DecisionRange, type ExportedDecision } from './export';
 export { ArenaReader } from './arena-reader';
 export { ArenaWriter, type OfferPrior } from './arena';

@@ -6,7 +6,8 @@ import { CounterBook } from './counters';
 import { DecisionLog } from './decision-log';
 import { GroupCommit } from './group-commit';
 import { Learner } from './learner';
-import { decodeOutcome, openStoreDbs, outcomeRange, type StoreDbs } from './lmdb-env';
+import { openStoreDbs, type StoreDbs } from './lmdb-env';
+import { readDecisions, type DecisionRange, type ExportedDecision } from './export';
 import { checkStoreOptions, type LmdbStoreOptions } from './options';
 import { OutcomeProcessor } from './outcomes';
 import { restoreState, writeDirty } from './persistence';
@@ -24,7 +25,6 @@ import type {
 export type { LmdbStoreOptions } from './options';
 
 /** A logged decision with the rewards recorded for its offers (real or default), for export. */
-export type ExportedDecision = DecisionRecord & { outcomes: Record<string, number> };
 
 export interface StoreMetrics {
   /** Decisions logged but not yet committed. */
@@ -152,21 +152,9 @@ export class LmdbStore implements LearningStore {
   }
 
   /** Decisions in id (= time) order from `from` (inclusive), with their recorded rewards. */
-  async *decisions(opts: { from?: string; campaign?: string } = {}): AsyncIterable<ExportedDecision> {
+  async *decisions(opts: DecisionRange = {}): AsyncIterable<ExportedDecision> {
     await this.flush();
-    const range = opts.from === undefined ? {} : { start: opts.from };
-    // snapshot: false lets a long export not pin an old LMDB snapshot.
-    for (const { key, value } of this.dbs.decisions.getRange({ ...range, snapshot: false })) {
-      if (typeof key !== 'string') continue; // the shared-structures entry
-      if (opts.campaign !== undefined && value.campaign !== opts.campaign) continue;
-      const outcomes: Record<string, number> = {};
-      for (const o of this.dbs.outcomes.getRange(outcomeRange(value.id))) {
-        const offerId = o.key.slice(value.id.length + 1);
-        // defineProperty: offer ids are client data and may be named like Object.prototype members.
-        Object.defineProperty(outcomes, offerId, { value: decodeOutcome(o.value).r, enumerable: true, writable: true, configurable: true });
-      }
-      yield { ...value, outcomes };
-    }
+    yield* readDecisions(this.dbs, opts);
   }
 
   metrics(): StoreMetrics {
