@@ -12,8 +12,8 @@ import type { ArmsView, DecideContext, PolicyParams, Ranked } from './types';
  * (cacheKey, slate size, boosts) and recomputed only when the state version changed AND the cached
  * matrix is older than propensityRefreshMs (measured with ctx.now). The logged propensity is therefore
  * that of a posterior at most propensityRefreshMs old (plus the outcomes that arrived within that
- * window). Being an MC estimate, it can be 0 for an arm that is almost never best; off-policy
- * estimators should clip propensities.
+ * window). Being an MC estimate, the matrix can hold 0 for an arm that is almost never best; rank()
+ * then logs 0.5 / propensityDraws for a shown offer (it was shown, so its propensity is not 0).
  */
 
 const DEFAULTS = { propensityDraws: 1000, propensityRefreshMs: 1000 } as const;
@@ -118,7 +118,13 @@ export function createThompson(params: PolicyParams = {}): SlatePolicy {
         out[j] = makeRanked(i, d[i], posteriorMean(arms, i), 0);
       }
       const matrix = cachedMatrix(arms, m, ctx);
-      for (let j = 0; j < m; j++) out[j].propensity = matrix[out[j].index * m + j];
+      // An offer that was shown had a positive probability of being shown: an MC count of 0 means
+      // "below 1/draws", so log half of that rather than a 0 that would break inverse weighting.
+      const floor = 0.5 / draws;
+      for (let j = 0; j < m; j++) {
+        const p = matrix[out[j].index * m + j];
+        out[j].propensity = p > floor ? p : floor;
+      }
       return out;
     },
 
