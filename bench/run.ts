@@ -1,0 +1,219 @@
+/**
+ * `npm run bench [-- --quick | --smoke | --soak MINUTES]`: the end-to-end suite. Servers and the load
+ * generator each run in their own processes; this process only orchestrates and writes the results.
+ */
+import { CommanderError } from 'commander';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeBenchCampaigns, benchCampaignName } from './campaign-files';
+import { machineInfo } from './machine';
+import { benchOutcomes } from './outcomes';
+import { parseSuiteOptions, type SuiteOptions, type TargetName } from './options';
+import { renderMarkdown, renderP99Chart } from './report';
+import { RESULT_KIND, RESULT_VERSION, type ScenarioResult, type SuiteResult, type At1000 } from './results';
+import { MAIN_SCENARIO, requestsFor, variantScenarios, type Scenario } from './scenarios';
+import { runSoak } from './soak';
+import { capacityOf, runAt, sweep, type RunRecord, type SweepTarget } from './sweep';
+import { nudgeAvailable, startTarget, type RunningTarget, type TargetSpec } from './targets';
+
+const log = (msg: string): void => {
+  process.stderr.write(`[bench] ${msg}\n`);
+};
+
+const running = new Set<RunningTarget>();
+
+async function start(spec: TargetSpec, env: Record<string, string>): Promise<RunningTarget> {
+  const t = await startTarget(spec, env);
+  running.add(t);
+  return t;
+}
+
+async function stop(t: RunningTarget): Promise<void> {
+  running.delete(t);
+  await t.close();
+}
+
+function asSweepTarget(t: RunningTarget): SweepTarget {
+  return { name: t.name, address: t.address, pid: t.pid, alive: () => t.child.exitCode === null && t.child.signalCode === null };
+}
+
+/** Environment shared by every Nudge process of a suite run. */
+export function nudgeBaseEnv(workDir: string): Record<string, string> {
+  return {
+    NUDGE_DATA_DIR: path.join(workDir, 'data'),
+    NUDGE_CAMPAIGNS: path.join(workDir, 'campaigns'),
+    NUDGE_LISTEN: '127.0.0.1:0',
+    NUDGE_SEED: '42',
+    NUDGE_DEMO: '1',
+  };
+}
+
+/** node flags writing a CPU profile per Nudge process when --cpu-prof was given. */
+function profileArgs(o: SuiteOptions, label: string): string[] {
+  if (!o.cpuProf) return [];
+  const dir = path.join(o.outDir, 'profiles');
+  fs.mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `nudge-${label}-${Date.now()}.cpuprofile`];
+}
+
+function describeRun(s: Scenario, r: RunRecord): string {
+  const sm = r.summary;
+  return `${s.id} ${r.target} @${r.rate}/s: p50 ${sm.latencyMs.p50} p99 ${sm.latencyMs.p99} max ${sm.latencyMs.max} ms, achieved ${Math.round(sm.achievedRate)}/s, errors ${sm.errorRate.toFixed(4)}, lateness p99 ${sm.lateness.p99Ms} ms, server CPU ${r.serverCpuShare ?? '?'}, load ${r.loadAverage}${sm.valid ? '' : ' INVALID'}${r.pass ? '' : ' (fail)'}`;
+}
+
+async function runScenario(s: Scenario, o: SuiteOptions, floor: RunningTarget | null, useNudge: boolean, workDir: string): Promise<ScenarioResult> {
+  const targets: SweepTarget[] = floor ? [asSweepTarget(floor)] : [];
+  let nudge: RunningTarget | null = null;
+  let error: string | undefined;
+  if (useNudge) {
+    try {
+      nudge = await start({ name: 'nudge', kind: 'nudge', env: s.env, nodeArgs: profileArgs(o, s.id) }, nudgeBaseEnv(workDir));
+      targets.push(asSweepTarget(nudge));
+    } catch (err) {
+      error = `nudge did not start: ${err instanceof Error ? err.message : String(err)}`;
+      log(error);
+    }
+  }
+  const rates = s.sweep ? o.rates : o.variantRates;
+  const runs = await sweep(
+    targets,
+    requestsFor(s),
+    {
+      rates,
+      durationMs: o.durationMs,
+      warmupMs: o.warmupMs,
+      connections: o.connections,
+      timer: o.timer,
+      client: o.client,
+      sloMs: o.sloMs,
+      maxErrorRate: 0.01,
+      stopAfterFailures: 2,
+      driver: { processes: o.processes },
+    },
+    (r) => log(describeRun(s, r)),
+  );
+  if (nudge) {
+    if (nudge.child.exitCode !== null) error = `nudge exited during the scenario (code ${String(nudge.child.exitCode)})`;
+    await stop(nudge);
+  }
+  const capacity: ScenarioResult['capacity'] = {};
+  for (const t of targets) capacity[t.name] = capacityOf(runs, t.name);
+  const capacityRatio = s.sweep && capacity.floor?.rate && capacity.nudge ? capacity.nudge.rate / capacity.floor.rate : null;
+  const at = rates.includes(1000) ? 1000 : rates[0];
+  const fp = runAt(runs, 'floor', at)?.summary.latencyMs.p99 ?? null;
+  const np = runAt(runs, 'nudge', at)?.summary.latencyMs.p99 ?? null;
+  const at1000: At1000 = { rate: at, floorP99Ms: fp, nudgeP99Ms: np, ratio: fp && np !== null ? np / fp : null };
+  return { id: s.id, label: s.label, offers: s.offers, features: s.features, env: s.env, sweep: s.sweep, runs, capacity, capacityRatio, at1000, ...(error ? { error } : {}) };
+}
+
+export function writeOutputs(result: SuiteResult, outDir: string): { json: string; md: string; svg: string } {
+  fs.mkdirSync(outDir, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  const json = path.join(outDir, `${stamp}.json`);
+  fs.writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+  const md = path.join(outDir, 'latest.md');
+  fs.writeFileSync(md, renderMarkdown(result));
+  const svg = path.join(outDir, 'p99-vs-rate.svg');
+  fs.writeFileSync(svg, renderP99Chart(result, Number(result.settings.sloMs ?? 10)));
+  return { json, md, svg };
+}
+
+export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  const notes: string[] = [];
+  const built = nudgeAvailable();
+  const targets: TargetName[] = o.targets ?? (built ? ['floor', 'nudge'] : ['floor']);
+  if (!built && o.targets === null) notes.push('Nudge is not built (dist/src/cli/main.js or dist/src/server/server.js missing): floor only.');
+  if (machine.loadAverage[0] > 0.5) notes.push(`Load average ${machine.loadAverage[0]} at the start: other work shares the CPUs, figures are noisy.`);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-bench-'));
+  writeBenchCampaigns(path.join(workDir, 'campaigns'), [10, 100, 1000]);
+  const scenarios = [MAIN_SCENARIO, ...variantScenarios().filter((v) => o.variants.includes(v.id))];
+  const results: ScenarioResult[] = [];
+  let outcomes: SuiteResult['outcomes'] = { skipped: o.outcomes === 0 ? '--outcomes 0' : 'nudge not measured' };
+  const floor = targets.includes('floor') ? await start({ name: 'floor', kind: 'floor' }, {}) : null;
+  try {
+    for (const s of scenarios) {
+      if (!s.sweep && !targets.includes('nudge')) continue; // variants only change Nudge
+      log(`scenario ${s.id}: ${s.label}`);
+      results.push(await runScenario(s, o, floor, targets.includes('nudge'), workDir));
+    }
+    if (targets.includes('nudge') && o.outcomes > 0) {
+      log(`StreamOutcomes: ${o.outcomes} decisions, then their outcomes`);
+      try {
+        const n = await start({ name: 'nudge', kind: 'nudge' }, nudgeBaseEnv(workDir));
+        try {
+          outcomes = await benchOutcomes({ address: n.address, campaign: benchCampaignName(100), decisions: o.outcomes, concurrency: 64, seed: 7 });
+        } finally {
+          await stop(n);
+        }
+      } catch (err) {
+        outcomes = { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+  } finally {
+    if (floor) await stop(floor);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+  const invalid = results.flatMap((s) => s.runs).filter((r) => !r.summary.valid).length;
+  if (invalid > 0) notes.push(`${invalid} run(s) INVALID: the generator fell behind its schedule; see the Runs table.`);
+  return {
+    kind: RESULT_KIND,
+    version: RESULT_VERSION,
+    profile: o.profile,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine,
+    settings: {
+      rates: o.rates,
+      variantRates: o.variantRates,
+      durationMs: o.durationMs,
+      warmupMs: o.warmupMs,
+      connections: o.connections,
+      processes: o.processes,
+      timer: o.timer,
+      client: o.client,
+      sloMs: o.sloMs,
+      variants: o.variants,
+      maxErrorRate: 0.01,
+      invalidWhen: 'generator p99 lateness > 1 ms, or achieved send rate < 95% of offered, or client-side drops',
+    },
+    targets,
+    scenarios: results,
+    outcomes,
+    notes,
+  };
+}
+
+async function main(): Promise<void> {
+  const o = parseSuiteOptions(process.argv.slice(2));
+  const shutdown = (): void => {
+    void Promise.all([...running].map((t) => t.close())).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  if (o.soakMinutes !== null) {
+    const paths = await runSoak(o, { start, stop, log });
+    log(`wrote ${paths.json} and ${paths.svg}`);
+    return;
+  }
+  const result = await runSuite(o);
+  const paths = writeOutputs(result, o.outDir);
+  log(`wrote ${paths.json}, ${paths.md}, ${paths.svg}`);
+  process.stdout.write(renderMarkdown(result));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    // commander has already printed help or the usage error.
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    if (err instanceof RangeError || err instanceof TypeError) {
+      process.stderr.write(`bench: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    for (const t of running) t.child.kill('SIGKILL');
+    process.exit(1);
+  });
+}
