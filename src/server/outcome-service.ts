@@ -33,8 +33,11 @@ type Counts = Record<OutcomeStatus, number>;
 
 /**
  * One client stream of outcomes: collected into chunks (full ones at once, the rest at the end of the
- * event-loop turn), committed one chunk after another in arrival order, with back-pressure. The summary
- * is sent only after the last commit, so every counted APPLIED is durable.
+ * event-loop turn) and handed to the store without waiting for the previous chunk's commit: the store
+ * applies submissions in order and merges those that arrive during a commit into the next transaction,
+ * so a stream is not limited to one chunk per disk sync. Back-pressure pauses the stream above
+ * highWater uncommitted outcomes. The summary is sent only after every commit, so each counted APPLIED
+ * is durable.
  */
 class OutcomeStream {
   private chunk: OutcomeInput[] = [];
@@ -44,7 +47,7 @@ class OutcomeStream {
   private failed: unknown = null;
   private received = 0;
   private readonly counts: Counts = { APPLIED: 0, DUPLICATE: 0, UNKNOWN_DECISION: 0, EXPIRED: 0, INVALID: 0 };
-  private commits: Promise<void> = Promise.resolve();
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(
     private readonly store: LearningStore,
@@ -84,26 +87,27 @@ class OutcomeStream {
     if (this.chunk.length === 0) return;
     const batch = this.chunk;
     this.chunk = [];
-    this.commits = this.commits.then(async () => {
-      if (this.failed !== null) return;
-      try {
-        const results = await this.store.applyOutcomes(batch);
+    const done: Promise<void> = this.store.applyOutcomes(batch).then(
+      (results) => {
         for (const r of results) this.counts[r.status]++;
-      } catch (err) {
-        this.failed = err;
-      } finally {
-        this.pending -= batch.length;
-        if (this.paused && this.pending <= STREAM_LIMITS.lowWater) {
-          this.paused = false;
-          this.call.resume();
-        }
+      },
+      (err: unknown) => {
+        this.failed ??= err;
+      },
+    ).finally(() => {
+      this.inflight.delete(done);
+      this.pending -= batch.length;
+      if (this.paused && this.pending <= STREAM_LIMITS.lowWater) {
+        this.paused = false;
+        this.call.resume();
       }
     });
+    this.inflight.add(done);
   };
 
   private onEnd(): void {
     this.flush();
-    void this.commits.then(() => {
+    void Promise.all(this.inflight).then(() => {
       if (this.failed !== null) {
         this.callback(toServiceError(this.failed));
         return;
