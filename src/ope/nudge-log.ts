@@ -42,7 +42,14 @@ export async function readNudgeLog(file: string, options: NudgeLogOptions = {}):
   const skip = (why: string): void => {
     skipped[why] = (skipped[why] ?? 0) + 1;
   };
-  const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  const input = fs.createReadStream(file);
+  const rl = readline.createInterface({ input, crlfDelay: Infinity });
+  // readline's iterator does not see input errors (a missing file): end the loop, then throw it.
+  let inputError: Error | null = null;
+  input.on('error', (err) => {
+    inputError = err;
+    rl.close();
+  });
   let line = 0;
   for await (const text of rl) {
     line++;
@@ -77,6 +84,7 @@ export async function readNudgeLog(file: string, options: NudgeLogOptions = {}):
       events.push({ segment: d.segment, action: a, reward, propensity: o.propensity, position: j + 1, ts: d.ts });
     });
   }
+  if (inputError !== null) throw inputError;
   if (campaigns.size > 1) {
     throw new RangeError(`${file}: holds decisions of ${campaigns.size} campaigns (${[...campaigns].slice(0, 5).join(', ')}); choose one with --campaign`);
   }

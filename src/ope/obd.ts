@@ -13,7 +13,11 @@ export async function readObd(file: string, nActions?: number): Promise<LoggedDa
   const events: LoggedEvent[] = [];
   const skipped: Record<string, number> = {};
   let maxItem = -1;
-  const parser = fs.createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, trim: true }));
+  const parser = parse({ columns: true, skip_empty_lines: true, trim: true });
+  // pipe() does not forward errors: a missing file must reject this promise, not crash the process.
+  const input = fs.createReadStream(file);
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
   let line = 1;
   for await (const row of parser as AsyncIterable<Record<string, string>>) {
     line++;
