@@ -5,6 +5,8 @@
  * 200k rows/s target for the whole load. Lines without a quote take the fast path (String#split).
  */
 export type RecordSink = (fields: string[], line: number) => void;
+/** Receives an unquoted line whole, so the caller can read only the cells it keeps. */
+export type PlainSink = (text: string, line: number) => void;
 
 export class CsvSplitter {
   private carry = '';
@@ -12,22 +14,25 @@ export class CsvSplitter {
   private pending: string | null = null;
   private pendingLine = 0;
 
-  /** Feeds a chunk of text; calls `sink` for each complete record (blank lines are skipped). */
-  push(chunk: string, sink: RecordSink): void {
+  /**
+   * Feeds a chunk of text; calls `sink` for each complete record (blank lines are skipped), or
+   * `plain` with the line itself when given and the line has no quote.
+   */
+  push(chunk: string, sink: RecordSink, plain?: PlainSink): void {
     const text = this.carry.length > 0 ? this.carry + chunk : chunk;
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
-      this.onLine(text.slice(start, nl), sink);
+      this.onLine(text.slice(start, nl), sink, plain);
       start = nl + 1;
     }
     this.carry = start === 0 ? text : text.slice(start);
   }
 
   /** Flushes the last line (no trailing newline) and an unterminated quoted record. */
-  end(sink: RecordSink): void {
-    if (this.carry.length > 0) this.onLine(this.carry, sink);
+  end(sink: RecordSink, plain?: PlainSink): void {
+    if (this.carry.length > 0) this.onLine(this.carry, sink, plain);
     this.carry = '';
     if (this.pending !== null) {
       const rec = this.pending;
@@ -36,7 +41,7 @@ export class CsvSplitter {
     }
   }
 
-  private onLine(raw: string, sink: RecordSink): void {
+  private onLine(raw: string, sink: RecordSink, plain: PlainSink | undefined): void {
     this.line++;
     const text = raw.length > 0 && raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (this.pending !== null) {
@@ -50,7 +55,8 @@ export class CsvSplitter {
     }
     if (text.length === 0) return;
     if (text.indexOf('"') < 0) {
-      sink(text.split(','), this.line);
+      if (plain !== undefined) plain(text, this.line);
+      else sink(text.split(','), this.line);
       return;
     }
     if (countQuotes(text) % 2 === 1) {

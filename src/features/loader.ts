@@ -1,10 +1,12 @@
 import { createReadStream, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import type { Database, RootDatabase, TransactionFlags } from 'lmdb';
+import type { Database, RootDatabase } from 'lmdb';
 import type { FeatureSchema } from './types';
 import { CsvSplitter, LineSplitter } from './csv';
 import { makePlan, type LoadPlan } from './plan';
-import { encodeValue, toStoredSchema } from './schema';
+import { toStoredSchema } from './schema';
+import { RowBatch, RowEncoder } from './rows';
+import { writeBatch } from './batch';
 import { CURRENT_KEY, newSnapshotId, openMeta, openSnapshotDb, openWritableEnv, snapshotKey, type CurrentPointer, type SnapshotMeta } from './env';
 
 export interface LoadOptions {
@@ -47,11 +49,13 @@ export class FeatureLoadError extends Error {
   }
 }
 
-export const LOAD_DEFAULTS = { maxBadRows: 1000, maxBadRatio: 0.01, graceMs: 30_000, batchRows: 20_000, sampleRows: 1000 } as const;
-
-// Batches commit without waiting for fsync; the swap transaction's synced commit covers them.
-// (TransactionFlags.SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH; the enum is type-only in lmdb's typings.)
-const NO_SYNC_FLUSH_COMMIT = 0x10002 as TransactionFlags;
+/**
+ * batchRows/batchBytes bound the rows held before a write (ids + records): one large transaction
+ * writes each tree page once, where many small ones copied the same pages again at every commit.
+ */
+export const LOAD_DEFAULTS = {
+  maxBadRows: 1000, maxBadRatio: 0.01, graceMs: 30_000, batchRows: 262_144, batchBytes: 32 << 20, sampleRows: 1000,
+} as const;
 
 type Pending = [row: unknown, line: number];
 
@@ -86,15 +90,14 @@ export async function loadSnapshot(opts: LoadOptions): Promise<LoadReport> {
   let plan: LoadPlan | null = null;
   let header: string[] | null = null;
   const sample: Pending[] = [];
-  const pending: Pending[] = [];
   let env: RootDatabase | null = null;
   let db: Database<Buffer, string> | null = null;
+  let encoder: RowEncoder | null = null;
+  let batchLimit = 0;
   const snapshotId = newSnapshotId();
   let written = 0;
   let bad = 0;
   let bytes = 0;
-  let scratch = new Float64Array(0);
-  let rowBuf = Buffer.alloc(0);
 
   const badRow = (line: number, problem: string): void => {
     bad++;
@@ -102,67 +105,37 @@ export async function loadSnapshot(opts: LoadOptions): Promise<LoadReport> {
     if (bad > maxBadRows) throw new FeatureLoadError(`more than ${maxBadRows} bad rows (options.maxBadRows); nothing was swapped`, written, bad);
   };
 
-  // Builds the plan from the header and the sample; opens the snapshot db.
+  const flush = (): void => {
+    const batch = (encoder as RowEncoder).batch;
+    if (batch.count === 0) return;
+    writeBatch(env as RootDatabase, db as Database<Buffer, string>, batch);
+    written += batch.count;
+    batch.clear();
+    opts.onProgress?.(written, bytes, totalBytes);
+  };
+
+  const encoded = (problem: string | null, line: number): void => {
+    if (problem !== null) badRow(line, problem);
+    else if ((encoder as RowEncoder).batch.count >= batchLimit) flush();
+  };
+
+  const encodeRow = (row: unknown, line: number): void => {
+    const enc = encoder as RowEncoder;
+    encoded(format === 'csv' ? enc.csvFields(row as string[]) : enc.json(row as Record<string, unknown>), line);
+  };
+
+  // Builds the plan from the header and the sample; opens the snapshot db; encodes the sample.
   const start = (): void => {
     const columns = format === 'csv' ? (header ?? []) : ndjsonColumns(sample);
     const rows = format === 'csv' ? sample.map((p) => p[0] as string[]) : sample.map((p) => columns.map((c) => (p[0] as Record<string, unknown>)[c]));
     plan = makePlan({ columns, sample: rows, idColumn: opts.idColumn, include: opts.include, exclude: opts.exclude, schemaFile: opts.schemaFile, requireColumns: format === 'csv' });
-    scratch = new Float64Array(plan.schema.fields.length);
-    rowBuf = Buffer.from(scratch.buffer, 0, scratch.byteLength);
+    const width = plan.schema.fields.length;
+    batchLimit = Math.max(1, Math.min(LOAD_DEFAULTS.batchRows, Math.floor(LOAD_DEFAULTS.batchBytes / Math.max(8, width * 8))));
+    encoder = new RowEncoder(plan, new RowBatch(width));
     env = openWritableEnv(opts.dataDir);
     db = openSnapshotDb(env, snapshotId);
-    pending.push(...sample);
-    sample.length = 0;
-  };
-
-  const encodeRow = (p: Pending): string | null => {
-    const pl = plan as LoadPlan;
-    const s = pl.compiled;
-    const n = s.fields.length;
-    let id: unknown;
-    if (format === 'csv') {
-      const row = p[0] as string[];
-      if (row.length !== pl.columns.length) return `expected ${pl.columns.length} columns, found ${row.length}`;
-      id = row[pl.idIndex];
-      for (let i = 0; i < n; i++) {
-        const problem = encodeValue(s, i, row[pl.sourceIndex[i]], scratch);
-        if (problem !== null) return problem;
-      }
-    } else {
-      const obj = p[0] as Record<string, unknown>;
-      id = obj[pl.idColumn];
-      for (let i = 0; i < n; i++) {
-        const problem = encodeValue(s, i, obj[s.fields[i].name], scratch);
-        if (problem !== null) return problem;
-      }
-    }
-    if (typeof id === 'number' && Number.isFinite(id)) id = String(id);
-    if (typeof id !== 'string' || id.length === 0) return `missing customer id (column "${pl.idColumn}")`;
-    if (Buffer.byteLength(id) > 1000) return 'customer id longer than 1000 bytes';
-    // Inside transactionSync the put copies rowBuf at once, so one scratch buffer serves every row.
-    void (db as Database<Buffer, string>).put(id, rowBuf);
-    return null;
-  };
-
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    const batch = pending.splice(0, pending.length);
-    let abort: unknown = null;
-    (env as RootDatabase).transactionSync(() => {
-      for (const p of batch) {
-        const problem = encodeRow(p);
-        if (problem !== null) {
-          try {
-            badRow(p[1], problem);
-          } catch (e) {
-            abort = e;
-            return;
-          }
-        } else written++;
-      }
-    }, NO_SYNC_FLUSH_COMMIT);
-    if (abort !== null) throw abort;
-    opts.onProgress?.(written, bytes, totalBytes);
+    const rest = sample.splice(0, sample.length);
+    for (const [row, line] of rest) encodeRow(row, line);
   };
 
   const accept = (row: unknown, line: number): void => {
@@ -175,13 +148,17 @@ export async function loadSnapshot(opts: LoadOptions): Promise<LoadReport> {
       if (sample.length >= LOAD_DEFAULTS.sampleRows) start();
       return;
     }
-    pending.push([row, line]);
-    if (pending.length >= LOAD_DEFAULTS.batchRows) flush();
+    encodeRow(row, line);
   };
 
   const csv = new CsvSplitter();
   const lines = new LineSplitter();
   const onCsv = (fields: string[], line: number): void => accept(fields, line);
+  // Unquoted lines skip the split once the plan exists (the header and sample still need cells).
+  const onPlain = (text: string, line: number): void => {
+    if (encoder === null) accept(text.split(','), line);
+    else encoded(encoder.csvLine(text), line);
+  };
   const onJson = (text: string, line: number): void => {
     let v: unknown;
     try {
@@ -201,7 +178,7 @@ export async function loadSnapshot(opts: LoadOptions): Promise<LoadReport> {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         bytes += chunk.length;
         const text = decoder.write(chunk);
-        if (format === 'csv') csv.push(text, onCsv);
+        if (format === 'csv') csv.push(text, onCsv, onPlain);
         else lines.push(text, onJson);
       }
     } finally {
@@ -209,8 +186,8 @@ export async function loadSnapshot(opts: LoadOptions): Promise<LoadReport> {
     }
     const rest = decoder.end();
     if (format === 'csv') {
-      csv.push(rest, onCsv);
-      csv.end(onCsv);
+      csv.push(rest, onCsv, onPlain);
+      csv.end(onCsv, onPlain);
     } else {
       lines.push(rest, onJson);
       lines.end(onJson);

@@ -124,18 +124,18 @@ export function inferSchema(columns: readonly string[], sample: readonly (readon
 /**
  * Encodes one raw value (CSV string or JSON value) of field i into record[i]. Category values not yet
  * in the dictionary get the next code (the loader owns the dictionaries while it builds a snapshot).
- * Returns null on success, or the problem text.
+ * Writes record[offset + i]. Returns null on success, or the problem text.
  */
-export function encodeValue(schema: CompiledSchema, i: number, raw: unknown, record: Float64Array): string | null {
+export function encodeValue(schema: CompiledSchema, i: number, raw: unknown, record: Float64Array, offset = 0): string | null {
   const dict = schema.dictionaries[i] as Map<string, number> | null;
   if (raw === undefined || raw === null || raw === '') {
-    record[i] = schema.defaults[i];
+    record[offset + i] = schema.defaults[i];
     return null;
   }
   if (dict === null) {
     const v = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseNumber(raw) : NaN;
     if (!Number.isFinite(v)) return `column "${schema.fields[i].name}" must be a number, got ${JSON.stringify(raw).slice(0, 60)}`;
-    record[i] = v;
+    record[offset + i] = v;
     return null;
   }
   if (typeof raw === 'object') return `column "${schema.fields[i].name}" must be a string, got ${Array.isArray(raw) ? 'an array' : 'an object'}`;
@@ -147,7 +147,7 @@ export function encodeValue(schema: CompiledSchema, i: number, raw: unknown, rec
     list.push(s);
     dict.set(s, code);
   }
-  record[i] = code;
+  record[offset + i] = code;
   return null;
 }
 
