@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "batch.h"
 #include "checks.h"
 #include "distributions.h"
 #include "quantile.h"
@@ -33,6 +34,7 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
                              InstanceMethod("sampleTopN", &KernelAddon::SampleTopN),
                              InstanceMethod("propensities", &KernelAddon::Propensities),
                              InstanceMethod("betaQuantile", &KernelAddon::BetaQuantile),
+                             InstanceMethod("thompsonPicks", &KernelAddon::ThompsonPicksMethod),
                          });
   }
 
@@ -67,7 +69,7 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
     CheckSameLength(info.Env(), alpha, beta);
     if (out.length != alpha.length) ThrowRange(info.Env(), msg::OutLength("alpha"));
     CheckShapePairs(info.Env(), alpha, beta);
-    for (size_t i = 0; i < alpha.length; ++i) out.data[i] = sampler_.Beta(alpha.data[i], beta.data[i]);
+    BetaBatch(sampler_, alpha.data, beta.data, out.data, alpha.length);
   }
 
   void TopNMethod(const Napi::CallbackInfo& info) {
@@ -92,7 +94,7 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
     if (draws.length != k) ThrowRange(info.Env(), msg::kDrawsLength);
     if (out_idx.length < n) ThrowRange(info.Env(), msg::kOutIdxLength);
     CheckShapePairs(info.Env(), alpha, beta);
-    for (size_t i = 0; i < k; ++i) draws.data[i] = sampler_.Beta(alpha.data[i], beta.data[i]);
+    BetaBatch(sampler_, alpha.data, beta.data, draws.data, k);
     TopN(draws.data, static_cast<uint32_t>(k), n, out_idx.data, idx_scratch_);
   }
 
@@ -125,12 +127,9 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
     std::fill(out.data, out.data + out.length, 0.0);
     for (uint64_t r = 0; r < m; ++r) {
       if (all_large) {
-        for (size_t i = 0; i < k; ++i) {
-          const double x = sampler_.GammaMT(const_scratch_[2 * i]);
-          draws[i] = x / (x + sampler_.GammaMT(const_scratch_[2 * i + 1]));
-        }
+        BetaBatchConst(sampler_, const_scratch_.data(), draws, k);
       } else {
-        for (size_t i = 0; i < k; ++i) draws[i] = sampler_.Beta(alpha.data[i], beta.data[i]);
+        BetaBatch(sampler_, alpha.data, beta.data, draws, k);
       }
       TopN(draws, static_cast<uint32_t>(k), n, top, idx_scratch_);
       for (uint32_t j = 0; j < n; ++j) out.data[static_cast<size_t>(top[j]) * n + j] += 1.0;
@@ -149,6 +148,24 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
     if (out.length != alpha.length) ThrowRange(info.Env(), msg::OutLength("alpha"));
     CheckShapePairs(info.Env(), alpha, beta);
     for (size_t i = 0; i < alpha.length; ++i) out.data[i] = quantile::BetaQuantile(alpha.data[i], beta.data[i], p);
+  }
+
+  // thompsonPicks(alpha, beta, reps, outIdx, outMax): reps Thompson decisions for a frozen posterior.
+  void ThompsonPicksMethod(const Napi::CallbackInfo& info) {
+    const View<double> alpha = Float64Arg(info, 0, "alpha");
+    const View<double> beta = Float64Arg(info, 1, "beta");
+    const double rd = NumberArg(info, 2, msg::kReps);
+    const View<uint32_t> out_idx = Uint32Arg(info, 3, "outIdx");
+    const View<double> out_max = Float64Arg(info, 4, "outMax");
+    const uint64_t reps = CheckReps(info.Env(), rd);
+    CheckSameLength(info.Env(), alpha, beta);
+    if (alpha.length == 0) ThrowRange(info.Env(), msg::kNotEmpty);
+    if (out_idx.length < reps) ThrowRange(info.Env(), msg::kOutIdxReps);
+    if (out_max.length < reps) ThrowRange(info.Env(), msg::kOutMaxReps);
+    CheckShapePairs(info.Env(), alpha, beta);
+    const size_t k = alpha.length;
+    if (const_scratch_.size() < 2 * k) const_scratch_.resize(2 * k);
+    ThompsonPicks(sampler_, alpha.data, beta.data, k, reps, out_idx.data, out_max.data, const_scratch_.data());
   }
 
   Sampler sampler_;

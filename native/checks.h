@@ -63,6 +63,11 @@ inline uint64_t CheckM(Napi::Env env, double m) {
   return static_cast<uint64_t>(m);
 }
 
+inline uint64_t CheckReps(Napi::Env env, double reps) {
+  if (!(reps >= 1 && IsSafeInteger(reps))) ThrowRange(env, msg::kReps);
+  return static_cast<uint64_t>(reps);
+}
+
 inline void CheckP(Napi::Env env, double p) {
   if (!(p > 0 && p < 1)) ThrowRange(env, msg::kP);
 }

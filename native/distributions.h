@@ -51,6 +51,61 @@ class Sampler {
     }
   }
 
+  // Beta(a, b) for a, b >= 1 from precomputed constants. The first Marsaglia-Tsang attempt of both
+  // gammas is straight-line code behind one branch (ziggurat core, y >= 0.5 and the squeeze, for both;
+  // it holds in ~90-97% of draws). Otherwise BetaLargeSlow continues each attempt exactly where the
+  // plain samplers would (wedge/tail of that normal, log test of that pair, fresh attempts after a
+  // rejection), so the law is that of two independent GammaMT draws; only the order in which the
+  // stream is consumed differs. `r` is the generator: `rng`, or a copy the caller keeps in registers
+  // across a loop (it must sync through `rng` around BetaLargeSlow).
+  struct Attempt {
+    uint64_t na, ua, nb, ub;
+  };
+  inline bool TryBetaLarge(Xoshiro256pp& r, const GammaConst& ka, const GammaConst& kb, double& out,
+                           Attempt& at) const {
+    at.na = r.Next();
+    at.ua = r.Next();
+    at.nb = r.Next();
+    at.ub = r.Next();
+    const double xa = zig.Core(at.na), xb = zig.Core(at.nb);
+    const double ya = 1.0 + ka.c * xa, yb = 1.0 + kb.c * xb;
+    const double xa2 = xa * xa, xb2 = xb * xb;
+    // & rather than &&: one branch for the whole test instead of six poorly predicted ones
+    const bool ok = zig.InCore(at.na) & zig.InCore(at.nb) & (ya >= 0.5) & (yb >= 0.5) &
+                    (Xoshiro256pp::UnitFrom(at.ua) < 1.0 - ka.s * xa2 * xa2) &
+                    (Xoshiro256pp::UnitFrom(at.ub) < 1.0 - kb.s * xb2 * xb2);
+    const double ga = ka.d * (ya * ya * ya);
+    out = ga / (ga + kb.d * (yb * yb * yb));
+    return ok;
+  }
+
+  inline double BetaLarge(const GammaConst& ka, const GammaConst& kb) {
+    Attempt at;
+    double v;
+    if (__builtin_expect(TryBetaLarge(rng, ka, kb, v, at), 1)) return v;
+    return BetaLargeSlow(ka, kb, at);
+  }
+
+  // The same with the generator copy `r` of a caller's loop.
+  inline double BetaLarge(Xoshiro256pp& r, const GammaConst& ka, const GammaConst& kb) {
+    Attempt at;
+    double v;
+    if (__builtin_expect(TryBetaLarge(r, ka, kb, v, at), 1)) return v;
+    rng = r;
+    v = BetaLargeSlow(ka, kb, at);
+    r = rng;
+    return v;
+  }
+
+  // Any shapes, with the loop's generator copy `r`.
+  inline double BetaAny(Xoshiro256pp& r, double a, double b) {
+    if (__builtin_expect(a >= 1.0 && b >= 1.0, 1)) return BetaLarge(r, GammaConst::For(a), GammaConst::For(b));
+    rng = r;
+    const double v = Beta(a, b);
+    r = rng;
+    return v;
+  }
+
   // Gamma(a, 1); shape < 1 via Gamma(a + 1) * U^(1/a).
   inline double Gamma(double a) {
     if (a >= 1.0) return GammaMT(GammaConst::For(a));
@@ -65,13 +120,29 @@ class Sampler {
 
   // Beta(a, b) = X / (X + Y); in log space when a shape is < 1 so tiny shapes never give 0 / 0.
   inline double Beta(double a, double b) {
-    if (a >= 1.0 && b >= 1.0) {
-      const double x = GammaMT(GammaConst::For(a));
-      return x / (x + GammaMT(GammaConst::For(b)));
-    }
+    if (a >= 1.0 && b >= 1.0) return BetaLarge(GammaConst::For(a), GammaConst::For(b));
     const double lx = LogGamma(a);
     const double ly = LogGamma(b);
     return 1.0 / (1.0 + std::exp(ly - lx));
+  }
+
+  __attribute__((noinline)) double BetaLargeSlow(const GammaConst& ka, const GammaConst& kb, const Attempt& at) {
+    const double ga = GammaFinish(ka, zig.Finish(rng, at.na), Xoshiro256pp::UnitFrom(at.ua));
+    const double gb = GammaFinish(kb, zig.Finish(rng, at.nb), Xoshiro256pp::UnitFrom(at.ub));
+    return ga / (ga + gb);
+  }
+
+ private:
+  // One Marsaglia-Tsang attempt from a known normal x and uniform u; a rejection starts over.
+  double GammaFinish(const GammaConst& k, double x, double u) {
+    const double y1 = 1.0 + k.c * x;
+    if (y1 > 0.0) {
+      const double v = y1 * y1 * y1;
+      const double x2 = x * x;
+      if (y1 >= 0.5 && u < 1.0 - k.s * x2 * x2) return k.d * v;
+      if (std::log(u) < 0.5 * x2 + k.d * (1.0 - v + std::log(v))) return k.d * v;
+    }
+    return GammaMT(k);
   }
 };
 

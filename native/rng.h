@@ -27,6 +27,9 @@ class Xoshiro256pp {
     return result;
   }
 
+  // U[0,1) from the top 53 bits, for acceptance tests (u < f), where u == 0 is harmless.
+  static inline double UnitFrom(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
+
   // U(0,1), 53-bit resolution; k == 0 is redrawn so the result is never 0 (nor 1).
   inline double Uniform() {
     for (;;) {
@@ -75,6 +78,17 @@ class Ziggurat {
     const int i = static_cast<int>(bits & 0xff);
     const double u = SignedUnit(bits);
     if (__builtin_expect(std::fabs(u) < ratio_[i], 1)) return u * x_[i];
+    return NormalSlow(rng, i, u);
+  }
+
+  // The fast path split in two for callers that test several draws with one branch: Core() is the
+  // candidate, exact when InCore() holds; otherwise Finish() completes the draw from the same bits.
+  inline bool InCore(uint64_t bits) const { return std::fabs(SignedUnit(bits)) < ratio_[bits & 0xff]; }
+  inline double Core(uint64_t bits) const { return SignedUnit(bits) * x_[bits & 0xff]; }
+  double Finish(Xoshiro256pp& rng, uint64_t bits) const {
+    const int i = static_cast<int>(bits & 0xff);
+    const double u = SignedUnit(bits);
+    if (std::fabs(u) < ratio_[i]) return u * x_[i];
     return NormalSlow(rng, i, u);
   }
 

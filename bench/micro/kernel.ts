@@ -1,7 +1,12 @@
 /**
  * Kernel micro-benchmark: nanoseconds per Beta draw at K = 10, 100, 1000 for the native addon, the
  * TypeScript fallback and @stdlib/random-base-beta, all in the same run, plus the cost of a whole
- * K = 100 Thompson decision (sampleTopN, n = 3).
+ * K = 100 Thompson decision (sampleTopN, n = 3), and 100 Thompson decisions over 10 arms in one
+ * thompsonPicks call (the simulator's batched path).
+ *
+ * Besides benchmark.js's wall-clock figures, every case is timed again in CPU time of this process
+ * (process.cpuUsage): on a shared, busy machine wall time also counts the time the process waits for a
+ * core, CPU time does not, so the cpu column is the steadier one for comparing implementations.
  *
  *   node dist/bench/micro/kernel.js [--json FILE] [--max-time SECONDS]
  */
@@ -16,7 +21,7 @@ import { loadNative, nativeLoadError } from '../../src/kernel/native';
 type Impl = 'native' | 'fallback' | 'stdlib';
 
 interface Result {
-  name: 'beta' | 'decision';
+  name: 'beta' | 'decision' | 'picks';
   impl: Impl;
   k: number;
   /** nanoseconds per Beta draw (for a decision: the decision's time divided by k) */
@@ -27,9 +32,25 @@ interface Result {
   /** relative margin of error of opsPerSec, in percent */
   rme: number;
   samples: number;
+  /** nanoseconds of process CPU time per draw, measured separately (see above) */
+  cpuNsPerDraw: number;
 }
 
-const DEFAULTS = { maxTime: 3, ks: [10, 100, 1000], decisionK: 100, decisionN: 3 } as const;
+const DEFAULTS = { maxTime: 3, ks: [10, 100, 1000], decisionK: 100, decisionN: 3, picksK: 10, picksReps: 100 } as const;
+
+/** Nanoseconds of process CPU time per call of fn, over about `seconds` of CPU time. */
+function cpuNsPerCall(fn: () => void, seconds: number): number {
+  let calls = 1;
+  for (;;) {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < calls; i++) fn();
+    const t = process.cpuUsage(t0);
+    const us = t.user + t.system;
+    if (us >= seconds * 1e6) return (us * 1e3) / calls;
+    // aim past the target in one more round (cpuUsage has microsecond resolution)
+    calls = us < 1000 ? calls * 10 : Math.ceil((calls * seconds * 1.2e6) / us);
+  }
+}
 
 function parseArgs(argv: string[]): { json: string | null; maxTime: number } {
   let json: string | null = null;
@@ -86,7 +107,7 @@ function main(): void {
   if (native) kernels.unshift(['native', native]);
 
   const suite = new Benchmark.Suite('kernel');
-  const meta: Array<{ name: Result['name']; impl: Impl; k: number }> = [];
+  const meta: Array<{ name: Result['name']; impl: Impl; k: number; draws: number; fn: () => void }> = [];
   const options = { maxTime: args.maxTime, minSamples: 10 };
   let sink = 0;
 
@@ -95,15 +116,15 @@ function main(): void {
     const out = new Float64Array(k);
     for (const [impl, kernel] of kernels) {
       kernel.seed(1);
-      suite.add(`beta ${impl} k=${k}`, () => {
-        kernel.beta(alpha, beta, out);
-      }, options);
-      meta.push({ name: 'beta', impl, k });
+      const fn = (): void => kernel.beta(alpha, beta, out);
+      suite.add(`beta ${impl} k=${k}`, fn, options);
+      meta.push({ name: 'beta', impl, k, draws: k, fn });
     }
-    suite.add(`beta stdlib k=${k}`, () => {
+    const fn = (): void => {
       for (let i = 0; i < k; i++) out[i] = stdlibBeta(alpha[i]!, beta[i]!);
-    }, options);
-    meta.push({ name: 'beta', impl: 'stdlib', k });
+    };
+    suite.add(`beta stdlib k=${k}`, fn, options);
+    meta.push({ name: 'beta', impl: 'stdlib', k, draws: k, fn });
   }
 
   {
@@ -113,18 +134,36 @@ function main(): void {
     const draws = new Float64Array(k);
     const idx = new Uint32Array(n);
     for (const [impl, kernel] of kernels) {
-      suite.add(`decision ${impl} k=${k} n=${n}`, () => {
+      const fn = (): void => {
         kernel.sampleTopN(alpha, beta, n, draws, idx);
         sink += idx[0]!;
-      }, options);
-      meta.push({ name: 'decision', impl, k });
+      };
+      suite.add(`decision ${impl} k=${k} n=${n}`, fn, options);
+      meta.push({ name: 'decision', impl, k, draws: k, fn });
     }
-    suite.add(`decision stdlib k=${k} n=${n}`, () => {
+    const fn = (): void => {
       for (let i = 0; i < k; i++) draws[i] = stdlibBeta(alpha[i]!, beta[i]!);
       stdlibTopN(draws, n, idx);
       sink += idx[0]!;
-    }, options);
-    meta.push({ name: 'decision', impl: 'stdlib', k });
+    };
+    suite.add(`decision stdlib k=${k} n=${n}`, fn, options);
+    meta.push({ name: 'decision', impl: 'stdlib', k, draws: k, fn });
+  }
+
+  {
+    // The simulator's window: REPS decisions over a frozen 10-arm posterior in one call.
+    const { alpha, beta } = priors(DEFAULTS.picksK);
+    const reps = DEFAULTS.picksReps;
+    const idx = new Uint32Array(reps);
+    const best = new Float64Array(reps);
+    for (const [impl, kernel] of kernels) {
+      const fn = (): void => {
+        kernel.thompsonPicks(alpha, beta, reps, idx, best);
+        sink += idx[0]!;
+      };
+      suite.add(`picks ${impl} k=${DEFAULTS.picksK} reps=${reps}`, fn, options);
+      meta.push({ name: 'picks', impl, k: DEFAULTS.picksK, draws: DEFAULTS.picksK * reps, fn });
+    }
   }
 
   const results: Result[] = [];
@@ -132,9 +171,10 @@ function main(): void {
     const b = event.target as unknown as Benchmark;
     const m = meta[results.length]!;
     const nsPerCall = 1e9 / b.hz!;
+    const cpu = cpuNsPerCall(m.fn, Math.min(1, args.maxTime / 2));
     results.push({
-      name: m.name, impl: m.impl, k: m.k, nsPerDraw: nsPerCall / m.k, nsPerCall, opsPerSec: b.hz!,
-      rme: b.stats!.rme, samples: b.stats!.sample.length,
+      name: m.name, impl: m.impl, k: m.k, nsPerDraw: nsPerCall / m.draws, nsPerCall, opsPerSec: b.hz!,
+      rme: b.stats!.rme, samples: b.stats!.sample.length, cpuNsPerDraw: cpu / m.draws,
     });
     process.stderr.write(`  ${String(b)}\n`);
   });
@@ -150,12 +190,13 @@ function main(): void {
 }
 
 function printTable(results: Result[]): void {
-  const rows = [['bench', 'impl', 'k', 'ns/draw', 'ns/call', 'ops/s', '±%', 'vs stdlib']];
+  const rows = [['bench', 'impl', 'k', 'ns/draw', 'ns/call', 'ops/s', '±%', 'vs stdlib', 'cpu ns/draw', 'cpu vs stdlib']];
   for (const r of results) {
     const base = results.find((x) => x.name === r.name && x.k === r.k && x.impl === 'stdlib');
     rows.push([
       r.name, r.impl, String(r.k), r.nsPerDraw.toFixed(1), r.nsPerCall.toFixed(0), r.opsPerSec.toFixed(0),
-      r.rme.toFixed(1), base ? `${(base.nsPerDraw / r.nsPerDraw).toFixed(1)}x` : '',
+      r.rme.toFixed(1), base ? `${(base.nsPerDraw / r.nsPerDraw).toFixed(1)}x` : '', r.cpuNsPerDraw.toFixed(1),
+      base ? `${(base.cpuNsPerDraw / r.cpuNsPerDraw).toFixed(1)}x` : '',
     ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));

@@ -35,6 +35,10 @@ export function checkM(m: number): void {
   if (!(Number.isSafeInteger(m) && m >= 1)) throw new RangeError(MSG.m);
 }
 
+export function checkReps(reps: number): void {
+  if (!(Number.isSafeInteger(reps) && reps >= 1)) throw new RangeError(MSG.reps);
+}
+
 export function checkP(p: number): void {
   if (!(p > 0 && p < 1)) throw new RangeError(MSG.p);
 }

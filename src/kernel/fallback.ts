@@ -1,7 +1,7 @@
 import type { Kernel } from './types';
 import { MSG } from './messages';
 import {
-  checkF64, checkM, checkN, checkNotNaN, checkNumber, checkP, checkSameLength, checkSeed, checkShapePairs,
+  checkF64, checkM, checkN, checkNotNaN, checkNumber, checkP, checkReps, checkSameLength, checkSeed, checkShapePairs,
   checkShapes, checkU32,
 } from './checks';
 import { seedGenerator, uniform as uniformDraw } from './xoshiro';
@@ -115,6 +115,34 @@ function betaQuantile(alpha: Float64Array, betaArr: Float64Array, p: number, out
   for (let i = 0; i < alpha.length; i++) out[i] = quantile(alpha[i]!, betaArr[i]!, p);
 }
 
+function thompsonPicks(alpha: Float64Array, betaArr: Float64Array, reps: number, outIdx: Uint32Array, outMax: Float64Array): void {
+  checkF64(alpha, 'alpha');
+  checkF64(betaArr, 'beta');
+  checkNumber(reps, MSG.reps);
+  checkU32(outIdx, 'outIdx');
+  checkF64(outMax, 'outMax');
+  checkReps(reps);
+  checkSameLength(alpha, betaArr);
+  const k = alpha.length;
+  if (k === 0) throw new RangeError(MSG.notEmpty);
+  if (outIdx.length < reps) throw new RangeError(MSG.outIdxReps);
+  if (outMax.length < reps) throw new RangeError(MSG.outMaxReps);
+  checkShapePairs(alpha, betaArr);
+  for (let t = 0; t < reps; t++) {
+    let best = 0;
+    let bestV = betaDraw(alpha[0]!, betaArr[0]!);
+    for (let i = 1; i < k; i++) {
+      const v = betaDraw(alpha[i]!, betaArr[i]!);
+      if (v > bestV) {
+        bestV = v;
+        best = i;
+      }
+    }
+    outIdx[t] = best;
+    outMax[t] = bestV;
+  }
+}
+
 const FALLBACK: Kernel = Object.freeze({
   impl: 'fallback' as const,
   seed,
@@ -126,6 +154,7 @@ const FALLBACK: Kernel = Object.freeze({
   sampleTopN,
   propensities,
   betaQuantile,
+  thompsonPicks,
 });
 
 export function createFallbackKernel(): Kernel {

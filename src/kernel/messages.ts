@@ -20,5 +20,13 @@ export const MSG = {
   outLength: (name: string): string => `out must have the length of ${name}`,
   drawsLength: 'draws must have the length of alpha',
   outIdxLength: 'outIdx must have length >= n',
+  reps: 'reps must be an integer >= 1',
+  notEmpty: 'alpha must not be empty',
+  outIdxReps: 'outIdx must have length >= reps',
+  outMaxReps: 'outMax must have length >= reps',
+  weightsLength: 'm and q must have length out.length * x.length',
+  momentsLength: 'mean and sd must have the length of out',
+  meanSdLength: 'mean and sd must have the same length',
+  nonNegativeFinite: (name: string, i: number): string => `${name}[${i}] must be a finite number >= 0`,
 } as const;
 

@@ -49,6 +49,9 @@ function wrap(addon: NativeAddon): Kernel {
     sampleTopN: addon.sampleTopN,
     propensities: addon.propensities,
     betaQuantile: addon.betaQuantile,
+    thompsonPicks: addon.thompsonPicks,
+    linearScores: addon.linearScores,
+    gaussianPropensities: addon.gaussianPropensities,
   });
 }
 
@@ -61,7 +64,7 @@ export function loadNative(): Kernel | null {
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addon = require(addonPath) as NativeAddon;
-    for (const fn of ['seed', 'uniform', 'normal', 'gamma', 'beta', 'topN', 'sampleTopN', 'propensities', 'betaQuantile'] as const) {
+    for (const fn of ['seed', 'uniform', 'normal', 'gamma', 'beta', 'topN', 'sampleTopN', 'propensities', 'betaQuantile', 'thompsonPicks', 'linearScores', 'gaussianPropensities'] as const) {
       if (typeof addon[fn] !== 'function') throw new Error(`${addonPath} does not export ${fn}(); ${BUILD_HINT}`);
     }
     loaded = wrap(addon);

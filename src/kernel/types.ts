@@ -50,4 +50,28 @@ export interface Kernel {
 
   /** out[i] = the p-quantile of Beta(alpha[i], beta[i]), 0 < p < 1. */
   betaQuantile(alpha: Float64Array, beta: Float64Array, p: number, out: Float64Array): void;
+
+  /**
+   * `reps` Thompson decisions for a frozen posterior in one call (the simulator's feedback window):
+   * for each t < reps, one Beta(alpha[i], beta[i]) draw per arm; outIdx[t] = the arm with the largest
+   * draw (ties to the lower index, as topN) and outMax[t] = that draw. Requires alpha.length >= 1,
+   * outIdx.length >= reps and outMax.length >= reps.
+   */
+  thompsonPicks(alpha: Float64Array, beta: Float64Array, reps: number, outIdx: Uint32Array, outMax: Float64Array): void;
+
+  /**
+   * Contextual Thompson scores (logistic-thompson) for all arms in one call, k = out.length arms over
+   * dim = x.length features: mean[a] = sum_i m[a*dim+i] x[i], sd[a] = sqrt(sum_i x[i]^2 / q[a*dim+i]),
+   * out[a] = mean[a] + z sd[a] with z ~ N(0, 1): the linear score w . x of weights w ~ N(m_a, diag(1/q_a))
+   * (exactly that distribution, with one normal draw per arm). m and q have length k * dim; x and m
+   * not NaN; q[i] finite > 0 (checked x first, then m[i] before q[i]).
+   */
+  linearScores(m: Float64Array, q: Float64Array, x: Float64Array, mean: Float64Array, sd: Float64Array, out: Float64Array): void;
+
+  /**
+   * Monte-Carlo slate propensities of independent Gaussian scores N(mean[i], sd[i]^2): over m joint
+   * draws, out[i * n + j] is the share in which arm i is at position j of the top-n (ties to the lower
+   * index). mean not NaN, sd[i] finite >= 0, out.length = mean.length * n.
+   */
+  gaussianPropensities(mean: Float64Array, sd: Float64Array, n: number, m: number, out: Float64Array): void;
 }

@@ -8,10 +8,10 @@ import { PrunedThompson, type PrunedOptions } from './thompson-fast';
  * policy's semantics and are checked against Policy.rank in test/sim/samplers.test.ts:
  *
  * - thompson: per step, argmax of one Beta(alpha_i, beta_i) draw per arm, ties to the lower index,
- *   exactly what thompson.rank does through kernel.sampleTopN. The draws of `count` steps are made in
- *   ONE kernel.beta call over the alpha/beta arrays repeated `count` times; arms far behind the
- *   leader are not drawn at every step (thompson-fast.ts: exact, by splitting each draw at a tail
- *   quantile).
+ *   exactly what thompson.rank does through kernel.sampleTopN. The `count` steps are drawn in ONE
+ *   kernel.thompsonPicks call (argmax in C++, Marsaglia-Tsang constants once per arm); arms far
+ *   behind the leader are not drawn at every step (thompson-fast.ts: exact, by splitting each draw at
+ *   a tail quantile).
  * - any SlatePolicy other than thompson: its propensityMatrix(view, 1) IS the distribution of its
  *   pick (exact for epsilon-greedy, ucb1, risk-averse, random, fixed up to slot 3); steps are drawn
  *   from that categorical distribution with one kernel.uniform call (a deterministic policy needs none).
@@ -29,7 +29,7 @@ export interface PickSampler {
 /** Below this many steps per frozen state, drawing every arm is cheaper than pruning. */
 const MIN_PRUNE_STEPS = 16;
 
-/** Upper bound on k * steps drawn per kernel call, so scratch stays a few MB. */
+/** Upper bound on k * steps drawn per kernel call (keeps each call, and the matrix sampler's scratch, bounded). */
 const MAX_BATCH_DRAWS = 1 << 20;
 
 function isSlatePolicy(p: Policy): p is SlatePolicy {
@@ -38,64 +38,42 @@ function isSlatePolicy(p: Policy): p is SlatePolicy {
 
 class GrowF64 {
   private buf = new Float64Array(0);
+  atLeast(len: number): Float64Array {
+    if (this.buf.length < len) this.buf = new Float64Array(Math.max(len, this.buf.length * 2));
+    return this.buf;
+  }
   view(len: number): Float64Array {
     if (this.buf.length < len) this.buf = new Float64Array(Math.max(len, this.buf.length * 2));
     return this.buf.length === len ? this.buf : this.buf.subarray(0, len);
   }
 }
 
-/** Fills dst (length k * reps) with `src` repeated, by doubling copies. */
-function repeatInto(src: Float64Array, k: number, dst: Float64Array): void {
-  for (let i = 0; i < k; i++) dst[i] = src[i];
-  let len = k;
-  const total = dst.length;
-  while (len < total) {
-    const n = Math.min(len, total - len);
-    dst.copyWithin(len, 0, n);
-    len += n;
-  }
-}
-
 export function thompsonSampler(policy: Policy, pruning: Partial<PrunedOptions> | false = {}): PickSampler {
   const slow = rankSampler(policy);
   const pruned = pruning === false ? null : new PrunedThompson(pruning);
-  const aRep = new GrowF64();
-  const bRep = new GrowF64();
-  const draws = new GrowF64();
+  const best = new GrowF64();
+  // outIdx must be a Uint32Array: a view of the caller's Int32Array picks (indices are < 2^31).
+  let picksOf: Int32Array | null = null;
+  let picksU32: Uint32Array = new Uint32Array(0);
   return {
     kind: 'thompson-batch',
     pick(view, count, picks, ctx) {
       // Boosted draws are not plain Beta argmaxes: leave those to the policy itself.
       if (anyBoost(view)) return slow.pick(view, count, picks, ctx);
       if (pruned !== null && count >= MIN_PRUNE_STEPS && pruned.pick(view, count, picks, ctx.kernel)) return;
+      if (picksOf !== picks) {
+        picksOf = picks;
+        picksU32 = new Uint32Array(picks.buffer, picks.byteOffset, picks.length);
+      }
       const k = view.k;
+      const alpha = view.alpha.length === k ? view.alpha : view.alpha.subarray(0, k);
+      const beta = view.beta.length === k ? view.beta : view.beta.subarray(0, k);
       const maxSteps = Math.max(1, Math.floor(MAX_BATCH_DRAWS / k));
-      let done = 0;
-      let filledSteps = -1;
-      let a = aRep.view(0), b = bRep.view(0), d = draws.view(0);
-      while (done < count) {
+      for (let done = 0; done < count; ) {
         const steps = Math.min(maxSteps, count - done);
-        if (steps !== filledSteps) {
-          a = aRep.view(k * steps);
-          b = bRep.view(k * steps);
-          d = draws.view(k * steps);
-          repeatInto(view.alpha, k, a);
-          repeatInto(view.beta, k, b);
-          filledSteps = steps;
-        }
-        ctx.kernel.beta(a, b, d);
-        for (let s = 0, base = 0; s < steps; s++, base += k) {
-          let best = 0;
-          let bestV = d[base];
-          for (let i = 1; i < k; i++) {
-            const v = d[base + i];
-            if (v > bestV) {
-              bestV = v;
-              best = i;
-            }
-          }
-          picks[done + s] = best;
-        }
+        // outIdx/outMax may be longer than steps: whole buffers when possible, no per-call views
+        const out = done === 0 ? picksU32 : picksU32.subarray(done, done + steps);
+        ctx.kernel.thompsonPicks(alpha, beta, steps, out, best.atLeast(steps));
         done += steps;
       }
     },
