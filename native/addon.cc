@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "checks.h"
 #include "distributions.h"
+#include "gaussian.h"
 #include "quantile.h"
 #include "select.h"
 
@@ -35,6 +36,8 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
                              InstanceMethod("propensities", &KernelAddon::Propensities),
                              InstanceMethod("betaQuantile", &KernelAddon::BetaQuantile),
                              InstanceMethod("thompsonPicks", &KernelAddon::ThompsonPicksMethod),
+                             InstanceMethod("linearScores", &KernelAddon::LinearScoresMethod),
+                             InstanceMethod("gaussianPropensities", &KernelAddon::GaussianPropensitiesMethod),
                          });
   }
 
@@ -169,6 +172,47 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
   }
 
   Sampler sampler_;
+  void LinearScoresMethod(const Napi::CallbackInfo& info) {
+    const View<double> m = Float64Arg(info, 0, "m");
+    const View<double> q = Float64Arg(info, 1, "q");
+    const View<double> x = Float64Arg(info, 2, "x");
+    const View<double> mean = Float64Arg(info, 3, "mean");
+    const View<double> sd = Float64Arg(info, 4, "sd");
+    const View<double> out = Float64Arg(info, 5, "out");
+    const size_t k = out.length;
+    const size_t dim = x.length;
+    if (m.length != k * dim || q.length != k * dim) ThrowRange(info.Env(), msg::kWeightsLength);
+    if (mean.length != k || sd.length != k) ThrowRange(info.Env(), msg::kMomentsLength);
+    for (size_t i = 0; i < dim; ++i) {
+      if (std::isnan(x.data[i])) ThrowRange(info.Env(), msg::NotNaN("x", i));
+    }
+    for (size_t i = 0; i < m.length; ++i) {
+      if (std::isnan(m.data[i])) ThrowRange(info.Env(), msg::NotNaN("m", i));
+      const double v = q.data[i];
+      if (!(v > 0 && v < HUGE_VAL)) ThrowRange(info.Env(), msg::PositiveFinite("q", i));
+    }
+    LinearScores(sampler_, m.data, q.data, x.data, dim, k, mean.data, sd.data, out.data);
+  }
+
+  void GaussianPropensitiesMethod(const Napi::CallbackInfo& info) {
+    const View<double> mean = Float64Arg(info, 0, "mean");
+    const View<double> sd = Float64Arg(info, 1, "sd");
+    const double nd = NumberArg(info, 2, msg::kN);
+    const double md = NumberArg(info, 3, msg::kM);
+    const View<double> out = Float64Arg(info, 4, "out");
+    const size_t k = mean.length;
+    const uint32_t n = CheckN(info.Env(), nd, k);
+    const uint64_t m = CheckM(info.Env(), md);
+    if (sd.length != k) ThrowRange(info.Env(), msg::kMeanSdLength);
+    if (out.length != k * n) ThrowRange(info.Env(), msg::kOutKn);
+    for (size_t i = 0; i < k; ++i) {
+      if (std::isnan(mean.data[i])) ThrowRange(info.Env(), msg::NotNaN("mean", i));
+      const double s = sd.data[i];
+      if (!(s >= 0 && s < HUGE_VAL)) ThrowRange(info.Env(), msg::NonNegativeFinite("sd", i));
+    }
+    GaussianPropensities(sampler_, mean.data, sd.data, k, n, m, out.data, draw_scratch_, top_scratch_, idx_scratch_);
+  }
+
   std::vector<double> draw_scratch_;
   std::vector<uint32_t> top_scratch_;
   std::vector<uint32_t> idx_scratch_;

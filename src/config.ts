@@ -27,9 +27,47 @@ export interface ServerOptions {
   readonly sweepMs: number;
   /** A request whose deadline is closer than this is refused (DEADLINE_EXCEEDED) before any work. */
   readonly minBudgetMs: number;
+  /**
+   * While the main thread's event loop lags more than this, Decide/DecideBatch are refused
+   * (RESOURCE_EXHAUSTED) before any work; 0 turns the check off.
+   */
+  readonly maxEventLoopLagMs: number;
   /** How long close() waits for in-flight calls before cancelling them. */
   readonly shutdownTimeoutMs: number;
+  /** host:port of the Prometheus /metrics listener (port 0 picks one), or "off". */
+  readonly metricsListen: string;
+  /** pino level of the server's logs. */
+  readonly logLevel: LogLevel;
+  /** PEM files of the server certificate chain and key; both or neither (null = plaintext). */
+  readonly tlsCert: string | null;
+  readonly tlsKey: string | null;
+  /** PEM bundle of the CAs that sign client certificates (mutual TLS). */
+  readonly tlsCa: string | null;
+  /** "require": clients must present a certificate signed by tlsCa (mutual TLS). */
+  readonly tlsClientAuth: TlsClientAuth;
+  /** Allows plaintext on a non-loopback listen address (loopback is always allowed). */
+  readonly insecure: boolean;
+  /** Bearer token AdminService requires (null = none required). */
+  readonly adminToken: string | null;
+  /** Bearer token DecisionService requires (null = none required). */
+  readonly decideToken: string | null;
+  /** Largest request message accepted (grpc.max_receive_message_length), bytes. */
+  readonly maxMessageBytes: number;
+  /** Server pings an idle connection after this long (grpc.keepalive_time_ms). */
+  readonly keepaliveTimeMs: number;
+  /** A ping unanswered for this long closes the connection (grpc.keepalive_timeout_ms). */
+  readonly keepaliveTimeoutMs: number;
+  /** Concurrent calls per HTTP/2 connection (grpc.max_concurrent_streams). */
+  readonly maxConcurrentStreams: number;
+  /** A connection without calls for this long is closed (grpc.max_connection_idle_ms). */
+  readonly maxConnectionIdleMs: number;
+  /** Connections are recycled after this long, 0 = never (grpc.max_connection_age_ms). */
+  readonly maxConnectionAgeMs: number;
 }
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export type TlsClientAuth = 'none' | 'require';
 
 const PARALLELISM = os.availableParallelism();
 
@@ -46,8 +84,27 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   demo: true,
   sweepMs: 1000,
   minBudgetMs: 1,
+  maxEventLoopLagMs: 5,
   shutdownTimeoutMs: 5000,
+  metricsListen: '127.0.0.1:9464',
+  logLevel: 'info',
+  tlsCert: null,
+  tlsKey: null,
+  tlsCa: null,
+  tlsClientAuth: 'none',
+  insecure: false,
+  adminToken: null,
+  decideToken: null,
+  maxMessageBytes: 4 * 1024 * 1024,
+  keepaliveTimeMs: 60_000,
+  keepaliveTimeoutMs: 20_000,
+  maxConcurrentStreams: 1000,
+  maxConnectionIdleMs: 300_000,
+  maxConnectionAgeMs: 0,
 });
+
+/** Tokens shorter than this are refused: a bearer token must not be guessable. */
+export const MIN_TOKEN_LENGTH = 16;
 
 function checkString(name: string, v: unknown): string {
   if (typeof v !== 'string') throw new TypeError(`options.${name} must be a string`);
@@ -61,11 +118,34 @@ function checkInt(name: string, v: unknown, min: number, what: string): number {
   return v;
 }
 
-function checkListen(v: unknown): string {
-  const s = checkString('listen', v);
+function checkListen(v: unknown, name = 'listen'): string {
+  const s = checkString(name, v);
   const m = /^(.+):(\d{1,5})$/.exec(s);
-  if (m === null || Number(m[2]) > 65535) throw new RangeError('options.listen must be host:port with a port in [0, 65535]');
+  if (m === null || Number(m[2]) > 65535) throw new RangeError(`options.${name} must be host:port with a port in [0, 65535]`);
   return s;
+}
+
+function checkOptionalString(name: string, v: unknown): string | null {
+  return v === null ? null : checkString(name, v);
+}
+
+function checkToken(name: string, v: unknown): string | null {
+  const t = checkOptionalString(name, v);
+  if (t !== null && t.length < MIN_TOKEN_LENGTH) throw new RangeError(`options.${name} must be at least ${MIN_TOKEN_LENGTH} characters`);
+  return t;
+}
+
+function checkEnum<T extends string>(name: string, v: unknown, allowed: readonly string[]): T {
+  if (typeof v !== 'string') throw new TypeError(`options.${name} must be a string`);
+  if (!allowed.includes(v)) throw new RangeError(`options.${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  return v as T;
+}
+
+/** TLS options hang together: cert and key both or neither; a CA or client auth only with them. */
+function checkTls(cert: string | null, key: string | null, ca: string | null, clientAuth: TlsClientAuth): void {
+  if ((cert === null) !== (key === null)) throw new RangeError('options.tlsCert and options.tlsKey must be set together');
+  if (ca !== null && cert === null) throw new RangeError('options.tlsCa needs options.tlsCert and options.tlsKey');
+  if (clientAuth === 'require' && ca === null) throw new RangeError('options.tlsClientAuth "require" needs options.tlsCa');
 }
 
 /** Fills defaults and validates; throws TypeError / RangeError naming the option. */
@@ -77,6 +157,13 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
   if (mode !== 'pool' && mode !== 'inline') throw new RangeError('options.mode must be "pool" or "inline"');
   if (o.seed !== null) checkInt('seed', o.seed, 0, 'a non-negative safe integer');
   if (typeof o.demo !== 'boolean') throw new TypeError('options.demo must be a boolean');
+  if (typeof o.insecure !== 'boolean') throw new TypeError('options.insecure must be a boolean');
+  const metricsListen = o.metricsListen === 'off' ? 'off' : checkListen(o.metricsListen, 'metricsListen');
+  const tlsCert = checkOptionalString('tlsCert', o.tlsCert);
+  const tlsKey = checkOptionalString('tlsKey', o.tlsKey);
+  const tlsCa = checkOptionalString('tlsCa', o.tlsCa);
+  const tlsClientAuth = checkEnum<TlsClientAuth>('tlsClientAuth', o.tlsClientAuth, ['none', 'require']);
+  checkTls(tlsCert, tlsKey, tlsCa, tlsClientAuth);
   return Object.freeze({
     listen: checkListen(o.listen),
     dataDir: path.resolve(checkString('dataDir', o.dataDir)),
@@ -89,7 +176,23 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     demo: o.demo,
     sweepMs: checkInt('sweepMs', o.sweepMs, 1, 'a positive integer'),
     minBudgetMs: checkInt('minBudgetMs', o.minBudgetMs, 0, 'a non-negative integer'),
+    maxEventLoopLagMs: checkInt('maxEventLoopLagMs', o.maxEventLoopLagMs, 0, 'a non-negative integer'),
     shutdownTimeoutMs: checkInt('shutdownTimeoutMs', o.shutdownTimeoutMs, 0, 'a non-negative integer'),
+    metricsListen,
+    logLevel: checkEnum<LogLevel>('logLevel', o.logLevel, LOG_LEVELS),
+    tlsCert: tlsCert === null ? null : path.resolve(tlsCert),
+    tlsKey: tlsKey === null ? null : path.resolve(tlsKey),
+    tlsCa: tlsCa === null ? null : path.resolve(tlsCa),
+    tlsClientAuth,
+    insecure: o.insecure,
+    adminToken: checkToken('adminToken', o.adminToken),
+    decideToken: checkToken('decideToken', o.decideToken),
+    maxMessageBytes: checkInt('maxMessageBytes', o.maxMessageBytes, 1024, 'an integer >= 1024'),
+    keepaliveTimeMs: checkInt('keepaliveTimeMs', o.keepaliveTimeMs, 1000, 'an integer >= 1000'),
+    keepaliveTimeoutMs: checkInt('keepaliveTimeoutMs', o.keepaliveTimeoutMs, 1000, 'an integer >= 1000'),
+    maxConcurrentStreams: checkInt('maxConcurrentStreams', o.maxConcurrentStreams, 1, 'a positive integer'),
+    maxConnectionIdleMs: checkInt('maxConnectionIdleMs', o.maxConnectionIdleMs, 1000, 'an integer >= 1000'),
+    maxConnectionAgeMs: checkInt('maxConnectionAgeMs', o.maxConnectionAgeMs, 0, 'a non-negative integer'),
   });
 }
 
@@ -112,10 +215,44 @@ const ENV_NAMES = {
   NUDGE_DEMO: 'demo',
   NUDGE_SWEEP_MS: 'sweepMs',
   NUDGE_MIN_BUDGET_MS: 'minBudgetMs',
+  NUDGE_MAX_LAG_MS: 'maxEventLoopLagMs',
   NUDGE_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  NUDGE_METRICS_LISTEN: 'metricsListen',
+  NUDGE_LOG_LEVEL: 'logLevel',
+  NUDGE_TLS_CERT: 'tlsCert',
+  NUDGE_TLS_KEY: 'tlsKey',
+  NUDGE_TLS_CA: 'tlsCa',
+  NUDGE_TLS_CLIENT_AUTH: 'tlsClientAuth',
+  NUDGE_INSECURE: 'insecure',
+  NUDGE_ADMIN_TOKEN: 'adminToken',
+  NUDGE_DECIDE_TOKEN: 'decideToken',
+  NUDGE_MAX_MESSAGE_BYTES: 'maxMessageBytes',
+  NUDGE_KEEPALIVE_TIME_MS: 'keepaliveTimeMs',
+  NUDGE_KEEPALIVE_TIMEOUT_MS: 'keepaliveTimeoutMs',
+  NUDGE_MAX_CONCURRENT_STREAMS: 'maxConcurrentStreams',
+  NUDGE_MAX_CONNECTION_IDLE_MS: 'maxConnectionIdleMs',
+  NUDGE_MAX_CONNECTION_AGE_MS: 'maxConnectionAgeMs',
 } as const satisfies Record<string, keyof ServerOptions>;
 
-const NUMERIC = new Set<keyof ServerOptions>(['workers', 'maxBatch', 'maxQueue', 'seed', 'sweepMs', 'minBudgetMs', 'shutdownTimeoutMs']);
+const NUMERIC = new Set<keyof ServerOptions>([
+  'workers',
+  'maxBatch',
+  'maxQueue',
+  'seed',
+  'sweepMs',
+  'minBudgetMs',
+  'maxEventLoopLagMs',
+  'shutdownTimeoutMs',
+  'maxMessageBytes',
+  'keepaliveTimeMs',
+  'keepaliveTimeoutMs',
+  'maxConcurrentStreams',
+  'maxConnectionIdleMs',
+  'maxConnectionAgeMs',
+]);
+const BOOLEAN = new Set<keyof ServerOptions>(['demo', 'insecure']);
+/** Secrets are never echoed in error messages or help. */
+const SECRET = new Set<keyof ServerOptions>(['adminToken', 'decideToken']);
 
 function parseEnvNumber(envName: string, raw: string): number {
   const t = raw.trim();
@@ -129,7 +266,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
   for (const [envName, key] of Object.entries(ENV_NAMES) as [string, keyof ServerOptions][]) {
     const raw = env[envName];
     if (raw === undefined || raw === '') continue;
-    if (key === 'demo') partial[key] = raw.trim() !== '0';
+    if (BOOLEAN.has(key)) partial[key] = raw.trim() !== '0' && raw.trim().toLowerCase() !== 'false';
     else if (NUMERIC.has(key)) partial[key] = parseEnvNumber(envName, raw);
     else partial[key] = raw;
   }
@@ -154,6 +291,7 @@ export function envHelp(): string {
   return Object.entries(ENV_NAMES)
     .map(([envName, key]) => {
       const d = DEFAULT_OPTIONS[key];
+      if (SECRET.has(key)) return `  ${envName.padEnd(26)} (unset; a secret)`;
       return `  ${envName.padEnd(26)} ${d === null ? '(unset)' : typeof d === 'boolean' ? (d ? '1' : '0') : String(d)}`;
     })
     .join('\n');

@@ -49,6 +49,17 @@ export function campaignToProto(c: CampaignConfig): Campaign__Output {
     salt: c.salt,
     version: c.version,
     description: c.description,
+    features: (c.features ?? []).map((f) => ({
+      name: f.name,
+      source: f.source,
+      type: f.type,
+      categories: f.categories.slice(),
+      buckets: f.buckets,
+      default: String(f.default),
+    })),
+    modelUse: c.modelUse ?? 'none',
+    modelPriorWeight: c.modelPriorWeight ?? 0,
+    modelBlend: c.modelBlend ?? 0,
   };
 }
 

@@ -6,7 +6,9 @@
 export const CAMPAIGN_FIELDS = [
   'name', 'description', 'policy', 'policy_params', 'offers', 'control_share', 'default_offer',
   'reward_wait_ms', 'default_reward', 'decay', 'segment_by', 'routing', 'fatigue', 'salt', 'version',
+  'features', 'model_use', 'model_prior_weight', 'model_blend',
 ] as const;
+export const FEATURE_FIELDS = ['name', 'source', 'type', 'categories', 'buckets', 'default'] as const;
 export const OFFER_FIELDS = ['id', 'attributes', 'prior_alpha', 'prior_beta', 'value', 'weight', 'eligibility'] as const;
 export const DECAY_FIELDS = ['half_life', 'unit'] as const;
 export const ROUTE_FIELDS = ['name', 'when', 'policy', 'params'] as const;
@@ -24,7 +26,7 @@ export function camelToSnake(s: string): string {
 }
 
 const KNOWN_CAMEL: ReadonlySet<string> = new Set(
-  [...CAMPAIGN_FIELDS, ...OFFER_FIELDS, ...DECAY_FIELDS, ...ROUTE_FIELDS, ...FATIGUE_FIELDS].map(snakeToCamel),
+  [...CAMPAIGN_FIELDS, ...OFFER_FIELDS, ...DECAY_FIELDS, ...ROUTE_FIELDS, ...FATIGUE_FIELDS, ...FEATURE_FIELDS].map(snakeToCamel),
 );
 
 /** `['offers', 2, 'priorAlpha']` -> `offers[2].prior_alpha`; map keys are printed as given. */

@@ -179,6 +179,16 @@ export class CampaignRegistry extends EventEmitter {
   }
 
   /**
+   * Replaces a campaign's configuration keeping its origin (file or api): the model registry attaches
+   * the active model this way. `config` must be a current configuration with changes applied.
+   */
+  amend(config: CampaignConfig): CampaignConfig {
+    const e = this.entries.get(config.name);
+    if (e === undefined) throw new RangeError(`campaign "${config.name}" does not exist`);
+    return this.set(config, e.origin, e.file);
+  }
+
+  /**
    * Removes a campaign. A campaign defined in a file comes back when the file changes or the
    * registry is opened again; remove the file to remove it for good.
    */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { POLICY_NAMES, isPolicyName } from '../policies/names';
-import type { CampaignConfig, FatigueConfig, OfferConfig, RouteConfig } from './types';
+import type { CampaignConfig, FatigueConfig, FeatureSpec, OfferConfig, RouteConfig } from './types';
 import { CampaignInvalidError, type CampaignProblem } from './errors';
 import { formatPath } from './fields';
 import { normalizeCampaignKeys, type Problem } from './normalize';
@@ -25,7 +25,17 @@ export const CAMPAIGN_DEFAULTS = Object.freeze({
   decayHalfLife: 0,
   decayUnit: 'events' as const,
   version: 0,
+  featureSource: 'record' as const,
+  featureType: 'numeric' as const,
+  modelUse: 'none' as const,
+  modelPriorWeight: 10,
+  modelBlend: 0.5,
 });
+
+/** Feature names become column names (`channel=app`, `bias`): keep them plain. */
+export const FEATURE_NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+export const MAX_FEATURES = 256;
+export const MAX_FEATURE_COLUMNS = 4096;
 
 // ---- field schemas ---------------------------------------------------------------------------------
 
@@ -109,6 +119,18 @@ const fatigueSchema = z.object(
   { error: 'must be an object' },
 );
 
+const featureSchema = z.object(
+  {
+    name: z.string({ error: required('a string') }).regex(FEATURE_NAME_RE, { error: `must match ${String(FEATURE_NAME_RE)}` }),
+    source: z.enum(['', 'record', 'context'], { error: 'must be one of record, context' }).nullish(),
+    type: z.enum(['', 'numeric', 'onehot', 'hashed'], { error: 'must be one of numeric, onehot, hashed' }).nullish(),
+    categories: z.array(z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }), { error: 'must be a list of strings' }).nullish(),
+    buckets: nonNegativeInt(MAX_FEATURE_COLUMNS).nullish(),
+    default: z.union([z.string(), z.number()], { error: 'must be a string or a number' }).nullish(),
+  },
+  { error: 'must be an object (a feature)' },
+);
+
 /** The campaign after key normalization (camelCase); optional fields are filled by buildConfig. */
 export const campaignSchema = z.object(
   {
@@ -131,6 +153,10 @@ export const campaignSchema = z.object(
     fatigue: fatigueSchema.nullish(),
     salt: optString(),
     version: nonNegativeInt(Number.MAX_SAFE_INTEGER).nullish(),
+    features: z.array(featureSchema, { error: 'must be a list of features' }).max(MAX_FEATURES, { error: `must have at most ${MAX_FEATURES} features` }).nullish(),
+    modelUse: z.enum(['', 'none', 'prior', 'blend'], { error: 'must be one of none, prior, blend' }).nullish(),
+    modelPriorWeight: nonNegative().nullish(),
+    modelBlend: finite().min(0, { error: 'must be in [0, 1]' }).max(1, { error: 'must be in [0, 1]' }).nullish(),
   },
   { error: 'must be an object (a mapping of campaign fields)' },
 );
@@ -198,7 +224,50 @@ function buildConfig(p: ParsedCampaign, problems: Problem[]): CampaignConfig {
     fatigue,
     salt: p.salt || p.name,
     version: p.version ?? CAMPAIGN_DEFAULTS.version,
+    features: buildFeatures(p.features ?? [], problems),
+    modelUse: p.modelUse || CAMPAIGN_DEFAULTS.modelUse,
+    modelPriorWeight: orDefault(p.modelPriorWeight, CAMPAIGN_DEFAULTS.modelPriorWeight),
+    // 0 is a legal blend weight, but proto3 cannot tell it from unset; model_use: none says "no blend".
+    modelBlend: orDefault(p.modelBlend, CAMPAIGN_DEFAULTS.modelBlend),
+    model: null,
   };
+}
+
+/** Defaults and per-type rules of the declared features; column count bounded. */
+function buildFeatures(given: NonNullable<ParsedCampaign['features']>, problems: Problem[]): FeatureSpec[] {
+  const seen = new Map<string, number>();
+  let columns = 1; // the bias column
+  const out = given.map((f, i): FeatureSpec => {
+    const type = f.type || CAMPAIGN_DEFAULTS.featureType;
+    const categories = f.categories ?? [];
+    const buckets = f.buckets ?? 0;
+    const prev = seen.get(f.name);
+    if (prev !== undefined) problems.push({ path: ['features', i, 'name'], message: `duplicate feature "${f.name}" (also features[${prev}])` });
+    else seen.set(f.name, i);
+    if (f.name === 'bias') problems.push({ path: ['features', i, 'name'], message: '"bias" is reserved for the intercept column' });
+    let dflt: number | string;
+    if (type === 'numeric') {
+      if (categories.length > 0) problems.push({ path: ['features', i, 'categories'], message: 'only onehot features have categories' });
+      const raw = f.default ?? 0;
+      dflt = typeof raw === 'number' ? raw : raw === '' ? 0 : Number(raw);
+      if (!Number.isFinite(dflt)) problems.push({ path: ['features', i, 'default'], message: 'must be a finite number for a numeric feature' });
+      columns += 1;
+    } else if (type === 'onehot') {
+      if (categories.length === 0) problems.push({ path: ['features', i, 'categories'], message: 'a onehot feature needs at least 1 category' });
+      categories.forEach((c, j) => {
+        if (categories.indexOf(c) !== j) problems.push({ path: ['features', i, 'categories', j], message: `duplicate category "${c}"` });
+      });
+      dflt = String(f.default ?? '');
+      columns += categories.length;
+    } else {
+      if (buckets < 1) problems.push({ path: ['features', i, 'buckets'], message: 'a hashed feature needs buckets >= 1' });
+      dflt = String(f.default ?? '');
+      columns += buckets;
+    }
+    return { name: f.name, source: f.source || CAMPAIGN_DEFAULTS.featureSource, type, categories, buckets, default: dflt };
+  });
+  if (columns > MAX_FEATURE_COLUMNS) problems.push({ path: ['features'], message: `expand to ${columns} columns; at most ${MAX_FEATURE_COLUMNS}` });
+  return out;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { ActiveModel } from '../models/types';
+
 /**
  * A campaign after validation: every default filled in, so code past the validator never sees
  * `undefined`. YAML files and AdminService.PutCampaign produce the same object (schema.ts).
@@ -35,6 +37,23 @@ export interface FatigueConfig {
   readonly cooldownMs: number;
 }
 
+/** One declared feature of a campaign (docs/contextual.md). */
+export interface FeatureSpec {
+  readonly name: string;
+  /** record: the stored record, the request context overriding it; context: the request context only. */
+  readonly source: 'record' | 'context';
+  readonly type: 'numeric' | 'onehot' | 'hashed';
+  /** onehot only: one column per category (an unknown value sets none). */
+  readonly categories: readonly string[];
+  /** hashed only: number of columns. */
+  readonly buckets: number;
+  /** Used when the value is missing (a number for numeric, a category string otherwise). */
+  readonly default: number | string;
+}
+
+/** How an active model enters the decision besides a `model` route. */
+export type ModelUse = 'none' | 'prior' | 'blend';
+
 export interface CampaignConfig {
   readonly name: string;
   readonly description: string;
@@ -53,4 +72,13 @@ export interface CampaignConfig {
   readonly fatigue: FatigueConfig;
   readonly salt: string;
   readonly version: number;
+  /** Declared features (empty: no contextual policy or model can run). */
+  readonly features: readonly FeatureSpec[];
+  readonly modelUse: ModelUse;
+  /** Virtual observations of a model prior. */
+  readonly modelPriorWeight: number;
+  /** b in score = (1 - b) * draw + b * model. */
+  readonly modelBlend: number;
+  /** The active model (set through AdminService.ActivateModel), or null. */
+  readonly model: ActiveModel | null;
 }

@@ -4,6 +4,7 @@ import { decisionsCommand } from './decisions';
 import { evaluateCommand } from './evaluate';
 import { featuresCommand } from './features';
 import { serveCommand } from './serve';
+import { stateCommand } from './state';
 import { simulateCommand } from './simulate';
 
 function program(): Command {
@@ -13,7 +14,8 @@ function program(): Command {
     .addCommand(featuresCommand())
     .addCommand(decisionsCommand())
     .addCommand(simulateCommand())
-    .addCommand(evaluateCommand());
+    .addCommand(evaluateCommand())
+    .addCommand(stateCommand());
 }
 
 program()

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import { Command } from 'commander';
-import pino from 'pino';
 import { envHelp, optionsFromEnv, type ServerOptions } from '../config';
 import { loadDemoFeatures } from '../features/demo';
+import { createLogger } from '../observability/logger';
+import { transportSummary } from '../security/tls';
 import { startServer } from '../server/server';
 
 /** Customers in the demo feature set loaded on a first start. */
@@ -23,7 +24,7 @@ function isEmptyDir(dir: string): boolean {
  * and tests read when they asked for port 0.
  */
 export async function serve(options: ServerOptions): Promise<void> {
-  const logger = pino({ name: 'nudge' });
+  const logger = createLogger(options.logLevel);
   if (options.demo && isEmptyDir(options.dataDir)) {
     const report = await loadDemoFeatures(options.dataDir, DEMO_CUSTOMERS);
     logger.info({ dataDir: options.dataDir, report }, `loaded the demo feature set (${DEMO_CUSTOMERS} customers)`);
@@ -36,6 +37,10 @@ export async function serve(options: ServerOptions): Promise<void> {
       mode: running.mode,
       workers: running.workers,
       kernel: running.kernel.impl,
+      transport: transportSummary(running.options),
+      metricsPort: running.metricsPort,
+      adminToken: running.options.adminToken !== null,
+      decideToken: running.options.decideToken !== null,
       dataDir: running.options.dataDir,
       campaigns: running.registry.list().map((c) => c.name),
     },

@@ -4,13 +4,16 @@ import { campaignNotFound, NudgeError } from '../errors';
 import type { FeatureView } from '../features/store';
 import type { FeatureReader } from '../features/types';
 import type { Kernel } from '../kernel/types';
-import type { DecideContext } from '../policies/types';
+import { CONTEXTUAL_POLICIES } from '../policies/names';
+import type { ContextualInput, DecideContext } from '../policies/types';
 import { stickyUnit } from '../shared/hash';
 import type { ArmsLookup } from '../store/types';
 import { ScratchArmsView } from './arms-view';
+import { applyBoost, routeBoost } from './boosts';
+import { ContextCache, type CampaignContext } from './contextual';
 import { applyContext, ruleData, segmentKey } from './features-adapter';
 import { PolicyCache } from './policy-cache';
-import type { CampaignSource, EngineOffer, EngineRequest, EngineResult } from './types';
+import type { CampaignSource, EngineOffer, EngineRequest, EngineResult, ExplanationData } from './types';
 
 export interface EngineDeps {
   readonly kernel: Kernel;
@@ -23,6 +26,9 @@ export interface EngineDeps {
 
 /** Above this many exclusions a Set beats Array.includes per offer. */
 const EXCLUDE_SET_MIN = 8;
+/** Feature contributions listed per offer in an explanation. */
+const TOP_FEATURES = 5;
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /**
  * One decision: campaign -> features (+ context) -> segment -> control group -> route -> eligibility ->
@@ -36,6 +42,7 @@ export class DecisionEngine {
   private readonly campaigns: CampaignSource;
   private readonly now: () => number;
   private readonly policies = new PolicyCache();
+  private readonly contexts = new ContextCache();
   private readonly view = new ScratchArmsView();
   private record = new Float64Array(32);
   private noContext: FeatureView = { record: this.record, raw: null, extra: null };
@@ -84,10 +91,12 @@ export class DecisionEngine {
     const eligible = this.eligible;
     const ex = req.excludeOffers;
     const exSet = ex.length > EXCLUDE_SET_MIN ? new Set(ex) : null;
+    const fatigued = req.fatigued ?? null;
     let k = 0;
     for (let i = 0; i < offers.length; i++) {
       const o = offers[i]!;
       if (ex.length > 0 && (exSet !== null ? exSet.has(o.id) : ex.includes(o.id))) continue;
+      if (fatigued !== null && hasOwn(fatigued, o.id)) continue;
       if (o.eligibility !== null) {
         data ??= ruleData(schema, record, req.context);
         if (!truthy(applyLogic(o.eligibility as never, data))) continue;
@@ -100,17 +109,79 @@ export class DecisionEngine {
 
     const signature = k === offers.length ? '*' : eligibleSignature(eligible, k);
     const arms = this.view.fill(c, eligible, k, this.arms.arms(c.name, segment), `${c.name}|${segment}|${c.version}|${signature}`);
+    const boost = routeBoost(c, route);
+    if (boost !== null) applyBoost(c, boost, eligible, k, arms.boosts);
     const policy = this.policies.get(c, route);
-    const ctx: DecideContext = { kernel: this.kernel, stickyKey: `${req.customerId}|${c.name}|${c.salt}`, now: this.now() };
+
+    // Features, contextual weights and model scores only when the route or the request needs them.
+    const contextual = CONTEXTUAL_POLICIES.includes(route.policy);
+    const model = c.model ?? null;
+    const explain = req.explain === true;
+    const wantModel = model !== null && (route.policy === 'model' || c.modelUse === 'blend' || explain);
+    let cc: CampaignContext | null = null;
+    let input: ContextualInput | null = null;
+    let modelScores: Float64Array | null = null;
+    if (contextual || wantModel) {
+      cc = this.contexts.get(c, schema);
+      const x = cc.buildX(view, req.context);
+      if (contextual) {
+        const w = cc.gatherWeights(this.arms, eligible, k);
+        input = { x, dim: cc.dim, m: w.m, q: w.q };
+      }
+      if (wantModel && cc.scorer !== null) modelScores = cc.scoreModel(eligible, k);
+    }
+    const base = { kernel: this.kernel, stickyKey: `${req.customerId}|${c.name}|${c.salt}`, now: this.now() };
+    const ctx: DecideContext = {
+      ...base,
+      ...(input !== null ? { contextual: input } : {}),
+      ...(modelScores !== null ? { modelScores, modelBlend: c.modelUse === 'blend' ? c.modelBlend : 0 } : {}),
+    };
     const ranked = policy.rank(arms, Math.min(Math.max(1, req.numOffers), k), ctx);
 
     const out: EngineOffer[] = new Array<EngineOffer>(ranked.length);
     for (let j = 0; j < ranked.length; j++) {
       const r = ranked[j]!;
       const o = offers[eligible[r.index]!]!;
-      out[j] = { offerId: o.id, score: r.score, probability: r.probability, propensity: r.propensity, attributes: o.attributes };
+      const offer: EngineOffer = { offerId: o.id, score: r.score, probability: r.probability, propensity: r.propensity, attributes: o.attributes };
+      out[j] = explain ? { ...offer, explanation: this.explanation(route.name, policy.name, r.index, r.score, r.probability, eligible, cc, modelScores, input !== null) } : offer;
     }
-    return { campaign: c.name, offers: out, policy: policy.name, route: route.name, segment, configVersion: c.version, control: false };
+    const result: EngineResult = {
+      campaign: c.name,
+      offers: out,
+      policy: policy.name,
+      route: route.name,
+      segment,
+      configVersion: c.version,
+      control: false,
+      modelVersion: model?.version ?? '',
+    };
+    return input !== null ? { ...result, features: Array.from(input.x) } : result;
+  }
+
+  private explanation(
+    route: string,
+    policy: string,
+    j: number,
+    draw: number,
+    mean: number,
+    eligible: Int32Array,
+    cc: CampaignContext | null,
+    modelScores: Float64Array | null,
+    contextual: boolean,
+  ): ExplanationData {
+    let topFeatures: ExplanationData['topFeatures'] = [];
+    if (cc !== null && cc.scorer !== null && cc.scorer.spec.format === 'logistic') topFeatures = cc.scorer.contributions(cc.x, eligible[j]!, TOP_FEATURES);
+    else if (cc !== null && contextual) topFeatures = cc.weightContributions(eligible[j]!, TOP_FEATURES);
+    return {
+      route,
+      policy,
+      draw,
+      posteriorMean: mean,
+      modelScore: modelScores !== null ? modelScores[j]! : 0,
+      topFeatures,
+      eligibility: 'eligible',
+      fatigue: 'ok',
+    };
   }
 
   private readFeatures(customerId: string): Float64Array {
@@ -152,6 +223,7 @@ export class DecisionEngine {
       segment,
       configVersion: c.version,
       control: true,
+      modelVersion: c.model?.version ?? '',
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { CampaignConfig, RouteConfig } from '../campaigns/types';
 import { createPolicy } from '../policies/index';
 import type { Policy } from '../policies/types';
+import { ROUTE_ONLY_PARAMS } from './boosts';
 
 /**
  * Policy instances per (campaign, config version, route). A new campaign version makes new keys; the
@@ -27,5 +28,7 @@ export class PolicyCache {
 
 /** A route running the campaign's own policy inherits the campaign's parameters; its own win. */
 function routeParams(c: CampaignConfig, route: RouteConfig): Record<string, string> {
-  return route.policy === c.policy ? { ...c.policyParams, ...route.params } : { ...route.params };
+  const out = route.policy === c.policy ? { ...c.policyParams, ...route.params } : { ...route.params };
+  for (const k of ROUTE_ONLY_PARAMS) delete out[k];
+  return out;
 }

@@ -13,6 +13,28 @@ export interface EngineRequest {
   /** >= 1 (the server maps 0 to 1). */
   readonly numOffers: number;
   readonly excludeOffers: readonly string[];
+  /** Return per-offer explanations. */
+  readonly explain?: boolean;
+  /** Offers the customer may not see now under the campaign's fatigue rules (offer id -> why), from the main thread. */
+  readonly fatigued?: Readonly<Record<string, string>> | null;
+}
+
+export interface FeatureContributionData {
+  readonly feature: string;
+  readonly contribution: number;
+}
+
+/** Why an offer is where it is (Decide with explain: true). */
+export interface ExplanationData {
+  readonly route: string;
+  readonly policy: string;
+  readonly draw: number;
+  readonly posteriorMean: number;
+  /** The active model's probability (0 without a model). */
+  readonly modelScore: number;
+  readonly topFeatures: FeatureContributionData[];
+  readonly eligibility: string;
+  readonly fatigue: string;
 }
 
 export interface EngineOffer {
@@ -21,6 +43,7 @@ export interface EngineOffer {
   readonly probability: number;
   readonly propensity: number;
   readonly attributes: Readonly<Record<string, string>>;
+  readonly explanation?: ExplanationData;
 }
 
 export interface EngineResult {
@@ -31,6 +54,10 @@ export interface EngineResult {
   readonly segment: string;
   readonly configVersion: number;
   readonly control: boolean;
+  /** Active model version ("" when none). */
+  readonly modelVersion?: string;
+  /** Feature vector of a contextual decision (logged so outcomes can update the weights). */
+  readonly features?: number[];
 }
 
 /** A per-item failure inside a micro-batch (an Error does not survive structured clone with its code). */

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { ActivateModelRequest as _nudge_v1_ActivateModelRequest, ActivateModelRequest__Output as _nudge_v1_ActivateModelRequest__Output } from './nudge/v1/ActivateModelRequest';
 import type { AdminServiceClient as _nudge_v1_AdminServiceClient, AdminServiceDefinition as _nudge_v1_AdminServiceDefinition } from './nudge/v1/AdminService';
 import type { Campaign as _nudge_v1_Campaign, Campaign__Output as _nudge_v1_Campaign__Output } from './nudge/v1/Campaign';
 import type { CampaignStats as _nudge_v1_CampaignStats, CampaignStats__Output as _nudge_v1_CampaignStats__Output } from './nudge/v1/CampaignStats';
@@ -14,17 +15,23 @@ import type { DeleteCampaignRequest as _nudge_v1_DeleteCampaignRequest, DeleteCa
 import type { DeleteCampaignResponse as _nudge_v1_DeleteCampaignResponse, DeleteCampaignResponse__Output as _nudge_v1_DeleteCampaignResponse__Output } from './nudge/v1/DeleteCampaignResponse';
 import type { Explanation as _nudge_v1_Explanation, Explanation__Output as _nudge_v1_Explanation__Output } from './nudge/v1/Explanation';
 import type { Fatigue as _nudge_v1_Fatigue, Fatigue__Output as _nudge_v1_Fatigue__Output } from './nudge/v1/Fatigue';
+import type { Feature as _nudge_v1_Feature, Feature__Output as _nudge_v1_Feature__Output } from './nudge/v1/Feature';
 import type { FeatureContribution as _nudge_v1_FeatureContribution, FeatureContribution__Output as _nudge_v1_FeatureContribution__Output } from './nudge/v1/FeatureContribution';
 import type { GetCampaignRequest as _nudge_v1_GetCampaignRequest, GetCampaignRequest__Output as _nudge_v1_GetCampaignRequest__Output } from './nudge/v1/GetCampaignRequest';
 import type { GetCampaignStatsRequest as _nudge_v1_GetCampaignStatsRequest, GetCampaignStatsRequest__Output as _nudge_v1_GetCampaignStatsRequest__Output } from './nudge/v1/GetCampaignStatsRequest';
 import type { GroupStats as _nudge_v1_GroupStats, GroupStats__Output as _nudge_v1_GroupStats__Output } from './nudge/v1/GroupStats';
 import type { ListCampaignsRequest as _nudge_v1_ListCampaignsRequest, ListCampaignsRequest__Output as _nudge_v1_ListCampaignsRequest__Output } from './nudge/v1/ListCampaignsRequest';
 import type { ListCampaignsResponse as _nudge_v1_ListCampaignsResponse, ListCampaignsResponse__Output as _nudge_v1_ListCampaignsResponse__Output } from './nudge/v1/ListCampaignsResponse';
+import type { ListModelsRequest as _nudge_v1_ListModelsRequest, ListModelsRequest__Output as _nudge_v1_ListModelsRequest__Output } from './nudge/v1/ListModelsRequest';
+import type { ListModelsResponse as _nudge_v1_ListModelsResponse, ListModelsResponse__Output as _nudge_v1_ListModelsResponse__Output } from './nudge/v1/ListModelsResponse';
+import type { ModelInfo as _nudge_v1_ModelInfo, ModelInfo__Output as _nudge_v1_ModelInfo__Output } from './nudge/v1/ModelInfo';
 import type { Offer as _nudge_v1_Offer, Offer__Output as _nudge_v1_Offer__Output } from './nudge/v1/Offer';
 import type { OfferStats as _nudge_v1_OfferStats, OfferStats__Output as _nudge_v1_OfferStats__Output } from './nudge/v1/OfferStats';
 import type { Outcome as _nudge_v1_Outcome, Outcome__Output as _nudge_v1_Outcome__Output } from './nudge/v1/Outcome';
 import type { OutcomeAck as _nudge_v1_OutcomeAck, OutcomeAck__Output as _nudge_v1_OutcomeAck__Output } from './nudge/v1/OutcomeAck';
 import type { OutcomeSummary as _nudge_v1_OutcomeSummary, OutcomeSummary__Output as _nudge_v1_OutcomeSummary__Output } from './nudge/v1/OutcomeSummary';
+import type { PutModelRequest as _nudge_v1_PutModelRequest, PutModelRequest__Output as _nudge_v1_PutModelRequest__Output } from './nudge/v1/PutModelRequest';
+import type { RollbackModelRequest as _nudge_v1_RollbackModelRequest, RollbackModelRequest__Output as _nudge_v1_RollbackModelRequest__Output } from './nudge/v1/RollbackModelRequest';
 import type { Route as _nudge_v1_Route, Route__Output as _nudge_v1_Route__Output } from './nudge/v1/Route';
 import type { ScoredOffer as _nudge_v1_ScoredOffer, ScoredOffer__Output as _nudge_v1_ScoredOffer__Output } from './nudge/v1/ScoredOffer';
 
@@ -35,6 +42,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   nudge: {
     v1: {
+      ActivateModelRequest: MessageTypeDefinition<_nudge_v1_ActivateModelRequest, _nudge_v1_ActivateModelRequest__Output>
       AdminService: SubtypeConstructor<typeof grpc.Client, _nudge_v1_AdminServiceClient> & { service: _nudge_v1_AdminServiceDefinition }
       Campaign: MessageTypeDefinition<_nudge_v1_Campaign, _nudge_v1_Campaign__Output>
       CampaignStats: MessageTypeDefinition<_nudge_v1_CampaignStats, _nudge_v1_CampaignStats__Output>
@@ -48,17 +56,23 @@ export interface ProtoGrpcType {
       DeleteCampaignResponse: MessageTypeDefinition<_nudge_v1_DeleteCampaignResponse, _nudge_v1_DeleteCampaignResponse__Output>
       Explanation: MessageTypeDefinition<_nudge_v1_Explanation, _nudge_v1_Explanation__Output>
       Fatigue: MessageTypeDefinition<_nudge_v1_Fatigue, _nudge_v1_Fatigue__Output>
+      Feature: MessageTypeDefinition<_nudge_v1_Feature, _nudge_v1_Feature__Output>
       FeatureContribution: MessageTypeDefinition<_nudge_v1_FeatureContribution, _nudge_v1_FeatureContribution__Output>
       GetCampaignRequest: MessageTypeDefinition<_nudge_v1_GetCampaignRequest, _nudge_v1_GetCampaignRequest__Output>
       GetCampaignStatsRequest: MessageTypeDefinition<_nudge_v1_GetCampaignStatsRequest, _nudge_v1_GetCampaignStatsRequest__Output>
       GroupStats: MessageTypeDefinition<_nudge_v1_GroupStats, _nudge_v1_GroupStats__Output>
       ListCampaignsRequest: MessageTypeDefinition<_nudge_v1_ListCampaignsRequest, _nudge_v1_ListCampaignsRequest__Output>
       ListCampaignsResponse: MessageTypeDefinition<_nudge_v1_ListCampaignsResponse, _nudge_v1_ListCampaignsResponse__Output>
+      ListModelsRequest: MessageTypeDefinition<_nudge_v1_ListModelsRequest, _nudge_v1_ListModelsRequest__Output>
+      ListModelsResponse: MessageTypeDefinition<_nudge_v1_ListModelsResponse, _nudge_v1_ListModelsResponse__Output>
+      ModelInfo: MessageTypeDefinition<_nudge_v1_ModelInfo, _nudge_v1_ModelInfo__Output>
       Offer: MessageTypeDefinition<_nudge_v1_Offer, _nudge_v1_Offer__Output>
       OfferStats: MessageTypeDefinition<_nudge_v1_OfferStats, _nudge_v1_OfferStats__Output>
       Outcome: MessageTypeDefinition<_nudge_v1_Outcome, _nudge_v1_Outcome__Output>
       OutcomeAck: MessageTypeDefinition<_nudge_v1_OutcomeAck, _nudge_v1_OutcomeAck__Output>
       OutcomeSummary: MessageTypeDefinition<_nudge_v1_OutcomeSummary, _nudge_v1_OutcomeSummary__Output>
+      PutModelRequest: MessageTypeDefinition<_nudge_v1_PutModelRequest, _nudge_v1_PutModelRequest__Output>
+      RollbackModelRequest: MessageTypeDefinition<_nudge_v1_RollbackModelRequest, _nudge_v1_RollbackModelRequest__Output>
       Route: MessageTypeDefinition<_nudge_v1_Route, _nudge_v1_Route__Output>
       ScoredOffer: MessageTypeDefinition<_nudge_v1_ScoredOffer, _nudge_v1_ScoredOffer__Output>
     }

@@ -7,6 +7,7 @@ import {
 import { seedGenerator, uniform as uniformDraw } from './xoshiro';
 import { beta as betaDraw, gamma as gammaDraw, normal as normalDraw, resetNormalCache } from './sampling';
 import { topNInto } from './select';
+import { gaussianPropensities, linearScores } from './gaussian';
 import { betaQuantile as quantile } from './quantile';
 
 /**
@@ -155,6 +156,8 @@ const FALLBACK: Kernel = Object.freeze({
   propensities,
   betaQuantile,
   thompsonPicks,
+  linearScores,
+  gaussianPropensities,
 });
 
 export function createFallbackKernel(): Kernel {

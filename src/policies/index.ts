@@ -1,6 +1,8 @@
 import type { SlatePolicy } from './common';
 import { createEpsilonGreedy } from './epsilon-greedy';
 import { createFixed } from './fixed';
+import { createLogisticThompson } from './logistic-thompson';
+import { createModelPolicy } from './model';
 import { POLICY_NAMES, type PolicyName } from './names';
 import { createRandom } from './random';
 import { createRiskAverse } from './risk-averse';
@@ -8,7 +10,7 @@ import { createThompson } from './thompson';
 import type { PolicyParams } from './types';
 import { createUcb1 } from './ucb1';
 
-export type { ArmTable, ArmsView, DecideContext, Policy, PolicyParams, Ranked } from './types';
+export type { ArmTable, ArmsView, ContextualInput, DecideContext, Policy, PolicyParams, Ranked } from './types';
 export { POLICY_NAMES, isPolicyName, type PolicyName } from './names';
 export type { SlatePolicy } from './common';
 export {
@@ -28,6 +30,9 @@ export { createUcb1 } from './ucb1';
 export { createRandom } from './random';
 export { createFixed } from './fixed';
 export { createRiskAverse } from './risk-averse';
+export { createLogisticThompson, readContextualParams } from './logistic-thompson';
+export { createModelPolicy } from './model';
+export { CONTEXTUAL_POLICIES } from './names';
 
 const FACTORIES: Record<PolicyName, (params: PolicyParams) => SlatePolicy> = {
   thompson: createThompson,
@@ -36,6 +41,8 @@ const FACTORIES: Record<PolicyName, (params: PolicyParams) => SlatePolicy> = {
   fixed: createFixed,
   random: createRandom,
   'risk-averse': createRiskAverse,
+  'logistic-thompson': createLogisticThompson,
+  model: createModelPolicy,
 };
 
 /**

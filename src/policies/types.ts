@@ -39,8 +39,25 @@ export interface ArmsView {
   readonly version: number;
 }
 
+/**
+ * Per-request input of contextual policies (logistic-thompson): the customer's feature vector and the
+ * Laplace posterior of each arm of the view, arm-major (arm j's weights at m[j*dim .. (j+1)*dim)).
+ */
+export interface ContextualInput {
+  readonly x: Float64Array;
+  readonly dim: number;
+  readonly m: Float64Array;
+  readonly q: Float64Array;
+}
+
 export interface DecideContext {
   readonly kernel: Kernel;
+  /** Set by the engine for contextual policies (optional: context-free policies ignore it). */
+  readonly contextual?: ContextualInput;
+  /** Predicted reward probability of each arm of the view from the campaign's active model, if any. */
+  readonly modelScores?: Float64Array;
+  /** b in score = (1 - b) * draw + b * model, when the campaign blends its model (0 = no blend). */
+  readonly modelBlend?: number;
   /** Stable per customer and campaign (customer id + campaign + salt); used for sticky splits. */
   readonly stickyKey: string;
   /** Milliseconds since epoch. */

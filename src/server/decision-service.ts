@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { newDecisionId } from '../decisions/id';
 import type { EngineOffer, EngineRequest, EngineResult } from '../engine/types';
 import { toServiceError } from '../errors';
+import { withFatigue } from '../fatigue/request';
 import type { DecideBatchRequest__Output } from '../generated/nudge/v1/DecideBatchRequest';
 import type { DecideBatchResponse } from '../generated/nudge/v1/DecideBatchResponse';
 import type { DecideRequest__Output } from '../generated/nudge/v1/DecideRequest';
@@ -40,9 +41,10 @@ export function logAndRespond(store: LearningStore, req: EngineRequest, r: Engin
     route: r.route,
     policy: r.policy,
     configVersion: r.configVersion,
-    modelVersion: '',
+    modelVersion: r.modelVersion ?? '',
     control: r.control,
     offers: shown,
+    ...(r.features !== undefined ? { features: r.features } : {}),
   });
   return {
     decisionId: id,
@@ -52,15 +54,15 @@ export function logAndRespond(store: LearningStore, req: EngineRequest, r: Engin
     route: r.route,
     segment: r.segment,
     configVersion: r.configVersion,
-    modelVersion: '',
+    modelVersion: r.modelVersion ?? '',
   };
 }
 
-/** What the engine knows about why an offer is there; model scores and fatigue come with later policies. */
+/** The engine's explanation when it made one (explain: true), else what the result itself says. */
 function explained(o: EngineOffer, r: EngineResult): ScoredOffer {
   return {
     ...o,
-    explanation: { route: r.route, policy: r.policy, draw: o.score, posteriorMean: o.probability, eligibility: 'eligible' },
+    explanation: o.explanation ?? { route: r.route, policy: r.policy, draw: o.score, posteriorMean: o.probability, eligibility: 'eligible', fatigue: 'ok' },
   };
 }
 
@@ -70,7 +72,8 @@ export function decisionHandlers(deps: DecisionDeps) {
     Decide(call: grpc.ServerUnaryCall<DecideRequest__Output, DecideResponse>, callback: grpc.sendUnaryData<DecideResponse>): void {
       let req: EngineRequest;
       try {
-        req = decideRequest(call.request);
+        const plain = decideRequest(call.request);
+        req = withFatigue(store, call.request.explain ? { ...plain, explain: true } : plain);
         admission.admit(call.getDeadline());
       } catch (err) {
         callback(toServiceError(err));
@@ -101,7 +104,7 @@ export function decisionHandlers(deps: DecisionDeps) {
     ): void {
       let reqs: EngineRequest[];
       try {
-        reqs = decideBatchRequest(call.request);
+        reqs = decideBatchRequest(call.request).map((r) => withFatigue(store, r));
         admission.admit(call.getDeadline(), reqs.length);
       } catch (err) {
         callback(toServiceError(err));

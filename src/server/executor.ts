@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Piscina } from 'piscina';
 import type { ExecutionMode } from '../config';
 import type { DecisionEngine } from '../engine/engine';
-import { unwrap } from '../engine/run-task';
+import { toTaskError, unwrap } from '../engine/run-task';
 import type { EngineRequest, EngineResult, TaskItemResult } from '../engine/types';
 import { NudgeError } from '../errors';
 import { packageRoot } from '../proto';
@@ -16,6 +16,8 @@ export interface DecideExecutor {
   readonly threads: number;
   decide(req: EngineRequest): Promise<EngineResult>;
   close(): Promise<void>;
+  /** Pool figures for metrics (pool mode only). */
+  poolStats?(): { utilization: number; queueSize: number; threads: number };
 }
 
 export class InlineExecutor implements DecideExecutor {
@@ -45,6 +47,10 @@ export function workerFile(): string {
   return file;
 }
 
+function workerFailed(err: unknown): TaskItemResult {
+  return toTaskError(new NudgeError('NUDGE_WORKER_FAILED', `worker task failed: ${err instanceof Error ? err.message : String(err)}`));
+}
+
 export class PoolExecutor implements DecideExecutor {
   readonly mode = 'pool' as const;
   readonly threads: number;
@@ -70,9 +76,23 @@ export class PoolExecutor implements DecideExecutor {
     try {
       return (await this.pool.run(batch)) as TaskItemResult[];
     } catch (err) {
-      // Piscina replaces a crashed worker by itself; the requests it held are lost and must be retried.
-      throw new NudgeError('NUDGE_WORKER_FAILED', `worker task failed: ${err instanceof Error ? err.message : String(err)}`);
+      // Piscina replaces a crashed worker by itself. A micro-batch is an accident of arrival times, so
+      // its requests are retried once each on their own: a poison request then fails alone instead of
+      // taking its batch-mates down with it.
+      if (batch.length === 1) return [workerFailed(err)];
+      return Promise.all(
+        batch.map((req) =>
+          this.pool.run([req]).then(
+            (r) => (r as TaskItemResult[])[0] ?? workerFailed(new Error('the worker returned no result')),
+            (e: unknown) => workerFailed(e),
+          ),
+        ),
+      );
     }
+  }
+
+  poolStats(): { utilization: number; queueSize: number; threads: number } {
+    return { utilization: this.pool.utilization, queueSize: this.pool.queueSize, threads: this.pool.threads.length };
   }
 
   async close(): Promise<void> {

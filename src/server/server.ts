@@ -12,8 +12,16 @@ import { loadNudgeProto, nudgePackageDefinition } from '../proto';
 import { createJsonBox, JsonBoxWriter } from '../shared/json-box';
 import { openLmdbStore } from '../store/lmdb-store';
 import type { LearningStore } from '../store/types';
+import { FeatureAge } from '../observability/feature-age';
+import { instrumentService } from '../observability/instrument';
+import { ServerMetrics } from '../observability/metrics';
+import { serveMetrics, type MetricsEndpoint } from '../observability/metrics-server';
+import { bearerAuth } from '../security/auth';
+import { serverCredentials } from '../security/tls';
 import { adminHandlers } from './admin-service';
-import { Admission } from './admission';
+import { ModelRegistry } from '../models/registry';
+import { modelHandlers } from './model-service';
+import { Admission, EventLoopLag, lagIntervalMs } from './admission';
 import { decisionHandlers } from './decision-service';
 import { type DecideExecutor, InlineExecutor, PoolExecutor } from './executor';
 import { outcomeHandlers } from './outcome-service';
@@ -23,9 +31,10 @@ export interface ServerLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
 }
 
-const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
+const SILENT: ServerLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
 export interface RunningServer {
   /** The bound port (the real one when options.listen asked for port 0). */
@@ -40,16 +49,34 @@ export interface RunningServer {
   readonly kernel: Kernel;
   readonly store: LearningStore;
   readonly registry: CampaignRegistry;
+  /** Port of the Prometheus /metrics listener, null when options.metricsListen is "off". */
+  readonly metricsPort: number | null;
   /** Stops accepting, lets in-flight calls finish (up to shutdownTimeoutMs), then releases everything. */
   close(): Promise<void>;
 }
 
 const SERVICES = ['', 'nudge.v1.DecisionService', 'nudge.v1.AdminService'];
 
-function bind(server: grpc.Server, listen: string): Promise<number> {
+function bind(server: grpc.Server, listen: string, creds: grpc.ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    server.bindAsync(listen, creds, (err, port) => (err ? reject(err) : resolve(port)));
   });
+}
+
+/** Transport limits, set explicitly rather than left to grpc-js defaults (docs/operations.md). */
+function channelOptions(o: ServerOptions): grpc.ServerOptions {
+  return {
+    'grpc.max_receive_message_length': o.maxMessageBytes,
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.keepalive_time_ms': o.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': o.keepaliveTimeoutMs,
+    // Clients may ping (keepalive) every 10 s, also between calls; more often is a ping flood.
+    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.max_concurrent_streams': o.maxConcurrentStreams,
+    'grpc.max_connection_idle_ms': o.maxConnectionIdleMs,
+    ...(o.maxConnectionAgeMs > 0 ? { 'grpc.max_connection_age_ms': o.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': o.shutdownTimeoutMs } : {}),
+  };
 }
 
 function hostOf(listen: string): string {
@@ -73,6 +100,8 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     }
   };
   try {
+    // Checked first: a plaintext listen on a public address must fail before anything is opened.
+    const creds = serverCredentials(options);
     const kernel = getKernel();
     if (options.seed !== null) kernel.seed(options.seed);
 
@@ -96,6 +125,8 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
         logger.error({ err, campaign: ch.name }, 'applying a campaign change failed');
       }
     });
+    // After the handler above: attaching a model amends the campaign, which must reach store and workers.
+    const models = new ModelRegistry(store.models, registry);
 
     let executor: DecideExecutor;
     let features: FeatureReader | null = null;
@@ -113,20 +144,59 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     }
     cleanup.push(() => executor.close());
 
-    const admission = new Admission(options.maxQueue, options.minBudgetMs);
+    const lag = options.maxEventLoopLagMs > 0 ? new EventLoopLag(lagIntervalMs(options.maxEventLoopLagMs)) : null;
+    cleanup.push(() => lag?.stop());
+    const admission = new Admission(options.maxQueue, options.minBudgetMs, options.maxEventLoopLagMs, lag);
     const proto = loadNudgeProto();
-    const server = new grpc.Server();
-    server.addService(proto.nudge.v1.DecisionService.service, {
-      ...decisionHandlers({ executor, store, admission }),
-      ...outcomeHandlers(store),
-    });
-    server.addService(proto.nudge.v1.AdminService.service, adminHandlers({ registry, store, kernel }));
+    const featureAge = new FeatureAge(options.dataDir);
+    cleanup.push(() => featureAge.close());
+    const metrics =
+      options.metricsListen === 'off'
+        ? null
+        : new ServerMetrics({
+            inFlight: () => admission.current,
+            maxQueue: options.maxQueue,
+            pool: () => executor.poolStats?.() ?? null,
+            store,
+            campaigns: () => registry.list().map((c) => c.name),
+            featureSnapshotAgeSeconds: () => featureAge.seconds(),
+          });
+    const server = new grpc.Server(channelOptions(options));
+    const decisionService = proto.nudge.v1.DecisionService.service;
+    const adminService = proto.nudge.v1.AdminService.service;
+    server.addService(
+      decisionService,
+      instrumentService(
+        decisionService,
+        { ...decisionHandlers({ executor, store, admission }), ...outcomeHandlers(store) },
+        { service: 'nudge.v1.DecisionService', metrics, logger, auth: bearerAuth(options.decideToken, 'DecisionService') },
+      ),
+    );
+    server.addService(
+      adminService,
+      instrumentService(adminService, { ...adminHandlers({ registry, store, kernel }), ...modelHandlers(models) }, {
+        service: 'nudge.v1.AdminService',
+        metrics,
+        logger,
+        auth: bearerAuth(options.adminToken, 'AdminService'),
+      }),
+    );
     const health = new HealthImplementation(Object.fromEntries(SERVICES.map((s) => [s, 'SERVING' as const])));
     health.addToServer(server);
     new ReflectionService(nudgePackageDefinition()).addToServer(server);
     cleanup.push(() => server.forceShutdown());
 
-    const port = await bind(server, options.listen);
+    const port = await bind(server, options.listen, creds);
+    let metricsEndpoint: MetricsEndpoint | null = null;
+    if (metrics !== null) {
+      try {
+        metricsEndpoint = await serveMetrics(metrics, options.metricsListen);
+        cleanup.push(() => metricsEndpoint?.close());
+      } catch (err) {
+        // Decisions matter more than their metrics: a taken metrics port must not stop the service.
+        logger.error({ err, metricsListen: options.metricsListen }, 'the metrics listener failed to start: serving without /metrics');
+      }
+    }
 
     let sweeping: Promise<unknown> | null = null;
     const sweeper = setInterval(() => {
@@ -144,8 +214,10 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     const close = (): Promise<void> => {
       closing ??= (async () => {
         admission.drain();
+        lag?.stop();
         clearInterval(sweeper);
         for (const s of SERVICES) health.setStatus(s, 'NOT_SERVING');
+        await metricsEndpoint?.close();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => {
             server.forceShutdown();
@@ -159,6 +231,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
         await sweeping;
         await executor.close();
         features?.close();
+        featureAge.close();
         await registry.close();
         await store.flush();
         await store.close();
@@ -175,6 +248,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
       kernel,
       store,
       registry,
+      metricsPort: metricsEndpoint?.port ?? null,
       close,
     };
   } catch (err) {

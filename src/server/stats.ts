@@ -37,6 +37,11 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
       beta[i] = o.priorBeta + Math.max(0, outcomes - rewards);
     }
   }
+  // Sums of many large rewards could leave the finite range; the kernel refuses such shapes.
+  for (let i = 0; i < k; i++) {
+    alpha[i] = finiteShape(alpha[i]!);
+    beta[i] = finiteShape(beta[i]!);
+  }
   const lo = new Float64Array(k);
   const hi = new Float64Array(k);
   const pBest = new Float64Array(k);
@@ -70,6 +75,14 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
     uplift,
     relativeUplift: control.rewardRate > 0 ? uplift / control.rewardRate : 0,
   };
+}
+
+const MAX_SHAPE = 1e300;
+const MIN_SHAPE = 1e-300;
+
+function finiteShape(v: number): number {
+  if (Number.isNaN(v)) return MIN_SHAPE;
+  return Math.min(MAX_SHAPE, Math.max(MIN_SHAPE, v));
 }
 
 function group(g: GroupCounters): GroupStats__Output {

@@ -14,6 +14,9 @@ export const LIMITS = Object.freeze({
   numOffers: 100,
   excludeOffers: 1000,
   batchCustomers: 10_000,
+  channelLength: 256,
+  /** Rewards are 0/1 or small values (value-weighted); far larger ones would overflow posterior sums. */
+  maxReward: 1e9,
 });
 
 function requiredId(field: string, v: string): string {
@@ -41,6 +44,14 @@ function numOffers(n: number): number {
 
 function excludeOffers(v: string[]): string[] {
   if (v.length > LIMITS.excludeOffers) throw invalidArgument('exclude_offers', `must have at most ${LIMITS.excludeOffers} entries`);
+  for (let i = 0; i < v.length; i++) {
+    if (v[i]!.length > LIMITS.idLength) throw invalidArgument(`exclude_offers[${i}]`, `must be at most ${LIMITS.idLength} characters`);
+  }
+  return v;
+}
+
+function channel(v: string): string {
+  if (v.length > LIMITS.channelLength) throw invalidArgument('channel', `must be at most ${LIMITS.channelLength} characters`);
   return v;
 }
 
@@ -49,7 +60,7 @@ export function decideRequest(r: DecideRequest__Output): EngineRequest {
   return {
     campaign: requiredId('campaign', r.campaign),
     customerId: requiredId('customer_id', r.customerId),
-    channel: r.channel,
+    channel: channel(r.channel),
     context: context(r.context),
     numOffers: numOffers(r.numOffers),
     excludeOffers: excludeOffers(r.excludeOffers),
@@ -62,13 +73,14 @@ export function decideBatchRequest(r: DecideBatchRequest__Output): EngineRequest
   const ids = r.customerIds;
   if (ids.length === 0) throw invalidArgument('customer_ids', 'is required');
   if (ids.length > LIMITS.batchCustomers) throw invalidArgument('customer_ids', `must have at most ${LIMITS.batchCustomers} entries`);
+  const ch = channel(r.channel);
   const ctx = context(r.context);
   const n = numOffers(r.numOffers);
   const ex = excludeOffers(r.excludeOffers);
   return ids.map((id, i) => ({
     campaign,
     customerId: requiredId(`customer_ids[${i}]`, id),
-    channel: r.channel,
+    channel: ch,
     context: ctx,
     numOffers: n,
     excludeOffers: ex,
@@ -85,6 +97,7 @@ export function outcomeProblem(o: Outcome__Output): string | null {
   if (o.offerId.length === 0) return 'offer_id: is required';
   if (o.offerId.length > LIMITS.idLength) return `offer_id: must be at most ${LIMITS.idLength} characters`;
   if (!Number.isFinite(o.reward)) return 'reward: must be a finite number';
+  if (o.reward < 0 || o.reward > LIMITS.maxReward) return `reward: must be in [0, ${LIMITS.maxReward}]`;
   if (!Number.isFinite(o.timestampMs) || o.timestampMs < 0) return 'timestamp_ms: must be >= 0';
   return null;
 }

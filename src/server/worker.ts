@@ -34,7 +34,14 @@ function getEngine(): DecisionEngine {
   return engine;
 }
 
+/**
+ * Fault-injection hook for tests: a worker that meets this customer id exits, as a crashing worker
+ * would. Honoured only with NODE_ENV=test, so a production environment cannot trigger it.
+ */
+const CRASH_CUSTOMER = process.env['NODE_ENV'] === 'test' ? (process.env['NUDGE_TEST_CRASH_CUSTOMER'] ?? '') : '';
+
 /** A task is a micro-batch of requests; the result array is in the same order. */
 export default function decideTask(task: EngineRequest[]): TaskItemResult[] {
+  if (CRASH_CUSTOMER !== '' && task.some((r) => r.customerId === CRASH_CUSTOMER)) process.exit(70);
   return runTask(getEngine(), task);
 }

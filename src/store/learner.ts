@@ -1,8 +1,11 @@
 import type { CampaignConfig } from '../campaigns/types';
 import type { Policy } from '../policies/types';
 import { createPolicy } from '../policies/index';
+import { ROUTE_ONLY_PARAMS } from '../policies/names';
 import type { ArenaWriter } from './arena';
 import type { CounterBook } from './counters';
+import { ContextualLearner } from './contextual';
+import type { ContactHistory } from '../fatigue/history';
 import type { DecisionRecord, ShownOffer } from './types';
 
 /** What the store remembers of a synced campaign to learn from its outcomes. */
@@ -21,22 +24,26 @@ export class Learner {
   readonly campaigns = new Map<string, CampaignRuntime>();
   /** Posterior updates that failed (arena full): the outcomes were still recorded and counted. */
   posteriorErrors = 0;
+  /** Contextual weights (logistic-thompson), batched; flushed by the store at each group commit. */
+  readonly contextual: ContextualLearner;
 
   constructor(
     private readonly arena: ArenaWriter,
     private readonly counters: CounterBook,
-  ) {}
+    private readonly history: ContactHistory | null = null,
+  ) {
+    this.contextual = new ContextualLearner(arena);
+  }
 
   sync(c: CampaignConfig): void {
-    const policy = createPolicy(c.policy, {
-      ...c.policyParams,
-      halfLife: c.decay.halfLife,
-      halfLifeUnit: c.decay.unit,
-    });
+    const params: Record<string, string | number> = { ...c.policyParams, halfLife: c.decay.halfLife, halfLifeUnit: c.decay.unit };
+    for (const k of ROUTE_ONLY_PARAMS) delete params[k];
+    const policy = createPolicy(c.policy, params);
     this.arena.syncOffers(
       c.name,
       c.offers.map((o) => ({ id: o.id, priorAlpha: o.priorAlpha, priorBeta: o.priorBeta })),
     );
+    this.contextual.sync(c);
     this.arena.publish();
     this.campaigns.set(c.name, { config: c, policy, offerIds: c.offers.map((o) => o.id) });
   }
@@ -56,6 +63,8 @@ export class Learner {
     if (rec.control) return '';
     const rt = this.campaigns.get(rec.campaign);
     if (rt === undefined) return `campaign "${rec.campaign}" is not loaded`;
+    this.history?.outcome(rec.campaign, rec.customerId, shown.offerId, reward, rt.config.fatigue, now);
+    this.contextual.observe(rec, shown.offerId, reward);
     const slot = this.arena.slots(rec.campaign)?.get(shown.offerId);
     if (slot === undefined) return `offer "${shown.offerId}" is no longer in the campaign`;
     try {

@@ -2,6 +2,7 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import type { DecisionRecord } from './types';
 import type { SegmentCountersRecord } from './counters';
 import type { CampaignLayout } from './arena';
+import type { ContactRecord } from '../fatigue/history';
 
 /** What the outcomes db holds per (decision, offer): who set it ('a' applied, 'd' default reward). */
 export interface OutcomeEntry {
@@ -54,6 +55,10 @@ export interface StoreDbs {
   readonly due: Database<string, [number, string]>;
   /** ['layout', campaign] -> slot layout; ['schema'] -> version. */
   readonly meta: Database<CampaignLayout | number, string[]>;
+  /** [campaign, customer] -> contact history (fatigue). */
+  readonly contacts: Database<ContactRecord, [string, string]>;
+  /** [campaign, 'v', version] -> stored model; [campaign, 'index'] -> versions and activation history. */
+  readonly models: Database<unknown, string[]>;
 }
 
 export const SCHEMA_VERSION = 1;
@@ -72,6 +77,8 @@ export function openStoreDbs(path: string, mapSize: number): StoreDbs {
     campaigns: env.openDB<string, string>({ name: 'campaigns', encoding: 'string' }),
     due: env.openDB<string, [number, string]>({ name: 'due', encoding: 'string' }),
     meta: env.openDB<CampaignLayout | number, string[]>({ name: 'meta' }),
+    contacts: env.openDB<ContactRecord, [string, string]>({ name: 'contacts' }),
+    models: env.openDB<unknown, string[]>({ name: 'models' }),
   };
   const schema = dbs.meta.get(['schema']);
   if (schema === undefined) dbs.meta.putSync(['schema'], SCHEMA_VERSION);

@@ -12,6 +12,8 @@ import { checkStoreOptions, type LmdbStoreOptions } from './options';
 import { OutcomeProcessor } from './outcomes';
 import { restoreState, writeDirty } from './persistence';
 import { Sweeper } from './sweeper';
+import { ContactHistory } from '../fatigue/history';
+import type { ModelSpace } from '../models/registry';
 import type {
   ArenaHandles,
   ArmsEntry,
@@ -54,6 +56,10 @@ export class LmdbStore implements LearningStore {
   private readonly outcomes: OutcomeProcessor;
   private readonly sweeper: Sweeper;
   private readonly commit: GroupCommit;
+  /** Contact history for fatigue rules (main thread). */
+  readonly history: ContactHistory;
+  /** The model registry's durable key space (src/models/registry.ts). */
+  readonly models: ModelSpace;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -63,7 +69,13 @@ export class LmdbStore implements LearningStore {
   ) {
     this.arena = new ArenaWriter({ maxBytes: opts.arenaMaxBytes });
     this.handles = this.arena.handles;
-    this.learner = new Learner(this.arena, this.book);
+    this.history = new ContactHistory(dbs.contacts);
+    this.models = {
+      get: (key) => this.dbs.models.get(key),
+      put: (key, value) => void this.dbs.models.put(key, value),
+      write: (fn) => this.commit.submit(fn),
+    };
+    this.learner = new Learner(this.arena, this.book, this.history);
     this.log = new DecisionLog(dbs, (c) => this.learner.rewardWaitMs(c));
     this.outcomes = new OutcomeProcessor(dbs, this.log, this.learner);
     this.sweeper = new Sweeper(dbs, this.log, this.learner, opts.sweepLimit);
@@ -72,6 +84,9 @@ export class LmdbStore implements LearningStore {
       {
         begin: () => this.log.writeQueued(),
         end: () => {
+          // Batched learning and contact history go into the same transaction as the outcomes.
+          this.learner.contextual.flush();
+          this.history.writeDirty();
           writeDirty(this.dbs, this.arena, this.book);
           this.arena.publish();
         },
@@ -98,6 +113,10 @@ export class LmdbStore implements LearningStore {
     this.assertOpen();
     this.log.add(record);
     this.book.decision(record.campaign, record.segment, record.control, record.offers);
+    const cfg = this.learner.campaigns.get(record.campaign)?.config;
+    if (!record.control && cfg !== undefined) {
+      this.history.impression(record.campaign, record.customerId, record.offers.map((o) => o.offerId), cfg.fatigue, record.ts);
+    }
     if (this.log.queued >= this.opts.decisionBatchSize) this.commit.kick();
     else if (this.timer === null) {
       this.timer = setTimeout(() => {
@@ -119,6 +138,12 @@ export class LmdbStore implements LearningStore {
     if (!Number.isFinite(now)) return Promise.reject(new RangeError('now must be a finite number'));
     if (this.closed) return Promise.reject(new Error('the learning store is closed'));
     return this.commit.submit(() => this.sweeper.sweep(now));
+  }
+
+  fatigue(campaign: string, customerId: string, now: number): Record<string, string> | null {
+    const rt = this.learner.campaigns.get(campaign);
+    if (rt === undefined) return null;
+    return this.history.verdicts(campaign, customerId, rt.offerIds, rt.config.fatigue, now);
   }
 
   counters(campaign: string, segment?: string): CampaignCounters {

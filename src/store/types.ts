@@ -52,6 +52,11 @@ export interface DecisionRecord {
   readonly modelVersion: string;
   readonly control: boolean;
   readonly offers: readonly ShownOffer[];
+  /**
+   * The feature vector the decision was made with (contextual policies; bias column first), so that
+   * outcomes can update the contextual weights. Absent for context-free decisions.
+   */
+  readonly features?: readonly number[];
 }
 
 export interface OutcomeInput {
@@ -105,6 +110,11 @@ export interface LearningStore extends ArmsLookup {
   /** Applies default rewards to decisions whose reward wait has passed; returns how many. */
   sweepExpired(now: number): Promise<number>;
   counters(campaign: string, segment?: string): CampaignCounters;
+  /**
+   * Offers the customer may not see now under the campaign's fatigue rules (offer id -> why), or null.
+   * Optional: a store without contact history has no fatigue.
+   */
+  fatigue?(campaign: string, customerId: string, now: number): Record<string, string> | null;
   /** Campaigns defined through AdminService, persisted with the learning state. */
   savedCampaigns(): CampaignConfig[];
   saveCampaign(c: CampaignConfig): Promise<void>;

@@ -49,7 +49,7 @@ describe('the demo campaign', () => {
     expect(c.rewardWaitMs).toBe(3_600_000);
     expect(c.defaultReward).toBe(0);
     expect(c.segmentBy).toEqual(['spend_personality']);
-    expect(c.routing.map((r) => r.name)).toEqual(['cautious-savers', 'default']);
+    expect(c.routing.map((r) => r.name)).toEqual(['risk-averse', 'loss-averse', 'default']);
     expect(c.routing[0]!.params).toEqual({ quantile: '0.1' });
     expect(c.offers[3]!.eligibility).toEqual({ '<=': [{ var: 'recency_days' }, 90] });
   });
@@ -74,6 +74,11 @@ describe('defaults', () => {
       fatigue: { maxPerOffer: 0, maxPerCampaign: 0, windowMs: 0, cooldownAfterIgnored: 0, cooldownMs: 0 },
       salt: 'home',
       version: 0,
+      features: [],
+      modelUse: 'none',
+      modelPriorWeight: 10,
+      modelBlend: 0.5,
+      model: null,
     };
     expect(c).toEqual(expected);
   });
@@ -123,8 +128,8 @@ describe('validation messages name the source and the field', () => {
     ['control share negative', (c) => { c.control_share = -0.1; }, 'control_share: must be in [0, 1)'],
     ['control share text', (c) => { c.control_share = '0.1'; }, 'control_share: must be a finite number'],
     ['default offer unknown', (c) => { c.default_offer = 'zz'; }, 'default_offer: "zz" is not the id of an offer'],
-    ['unknown policy', (c) => { c.policy = 'greedy'; }, 'policy: must be one of thompson, epsilon-greedy, ucb1, fixed, random, risk-averse (got "greedy")'],
-    ['unknown route policy', (c) => { c.routing = [{ name: 'r', when: true, policy: 'nope' }]; }, 'routing[0].policy: must be one of thompson, epsilon-greedy, ucb1, fixed, random, risk-averse (got "nope")'],
+    ['unknown policy', (c) => { c.policy = 'greedy'; }, 'policy: must be one of thompson, epsilon-greedy, ucb1, fixed, random, risk-averse, logistic-thompson, model (got "greedy")'],
+    ['unknown route policy', (c) => { c.routing = [{ name: 'r', when: true, policy: 'nope' }]; }, 'routing[0].policy: must be one of thompson, epsilon-greedy, ucb1, fixed, random, risk-averse, logistic-thompson, model (got "nope")'],
     ['decay unit', (c) => { c.decay = { half_life: 10, unit: 'days' }; }, 'decay.unit: must be one of events, ms'],
     ['negative half life', (c) => { c.decay = { half_life: -1 }; }, 'decay.half_life: must be >= 0'],
     ['reward wait fraction', (c) => { c.reward_wait_ms = 1.5; }, 'reward_wait_ms: must be a non-negative integer'],
@@ -230,7 +235,7 @@ salt: s1
   test('the implicit default route is not sent, so a client can change the policy and put it back', () => {
     const config = parseCampaignText(demoText, 'demo.yaml', SRC);
     const proto = campaignToProto(config);
-    expect(proto.routing.map((r) => r.name)).toEqual(['cautious-savers']);
+    expect(proto.routing.map((r) => r.name)).toEqual(['risk-averse', 'loss-averse']);
     const changed = parseCampaign({ ...proto, policy: 'ucb1' }, 'PutCampaign');
     expect(changed.routing[changed.routing.length - 1]).toEqual({ name: 'default', when: null, policy: 'ucb1', params: {} });
   });

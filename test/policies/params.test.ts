@@ -9,7 +9,7 @@ describe('createPolicy', () => {
 
   it('rejects unknown names and unknown parameters', () => {
     expect(() => createPolicy('thompsn')).toThrow(
-      new RangeError('unknown policy "thompsn" (known: thompson, epsilon-greedy, ucb1, fixed, random, risk-averse)'),
+      new RangeError('unknown policy "thompsn" (known: thompson, epsilon-greedy, ucb1, fixed, random, risk-averse, logistic-thompson, model)'),
     );
     expect(() => createPolicy('epsilon-greedy', { epsilo: 0.1 })).toThrow(
       new RangeError('unknown parameter "epsilon-greedy.epsilo" (known: halfLife, halfLifeUnit, epsilon)'),

@@ -4,6 +4,7 @@ import type { Offer as _nudge_v1_Offer, Offer__Output as _nudge_v1_Offer__Output
 import type { Decay as _nudge_v1_Decay, Decay__Output as _nudge_v1_Decay__Output } from '../../nudge/v1/Decay';
 import type { Route as _nudge_v1_Route, Route__Output as _nudge_v1_Route__Output } from '../../nudge/v1/Route';
 import type { Fatigue as _nudge_v1_Fatigue, Fatigue__Output as _nudge_v1_Fatigue__Output } from '../../nudge/v1/Fatigue';
+import type { Feature as _nudge_v1_Feature, Feature__Output as _nudge_v1_Feature__Output } from '../../nudge/v1/Feature';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Campaign {
@@ -46,6 +47,22 @@ export interface Campaign {
    */
   'version'?: (number | string | Long);
   'description'?: (string);
+  /**
+   * Features the campaign's contextual policies and models use (see docs/contextual.md).
+   */
+  'features'?: (_nudge_v1_Feature)[];
+  /**
+   * How an active model is used beside the policy: "" / "none", "prior", "blend".
+   */
+  'modelUse'?: (string);
+  /**
+   * Virtual observations of a model prior (model_use = prior).
+   */
+  'modelPriorWeight'?: (number | string);
+  /**
+   * Weight b of the model in score = (1 - b) * draw + b * model (model_use = blend).
+   */
+  'modelBlend'?: (number | string);
 }
 
 export interface Campaign__Output {
@@ -88,4 +105,20 @@ export interface Campaign__Output {
    */
   'version': (number);
   'description': (string);
+  /**
+   * Features the campaign's contextual policies and models use (see docs/contextual.md).
+   */
+  'features': (_nudge_v1_Feature__Output)[];
+  /**
+   * How an active model is used beside the policy: "" / "none", "prior", "blend".
+   */
+  'modelUse': (string);
+  /**
+   * Virtual observations of a model prior (model_use = prior).
+   */
+  'modelPriorWeight': (number);
+  /**
+   * Weight b of the model in score = (1 - b) * draw + b * model (model_use = blend).
+   */
+  'modelBlend': (number);
 }

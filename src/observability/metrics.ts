@@ -1,0 +1,202 @@
+import { status as grpcStatus } from '@grpc/grpc-js';
+import * as prom from 'prom-client';
+import type { LearningStore } from '../store/types';
+
+/** Readings the metrics take at scrape time (nothing is polled between scrapes). */
+export interface MetricsSources {
+  /** Decide requests in flight (admitted, not answered). */
+  inFlight(): number;
+  readonly maxQueue: number;
+  /** Pool figures; null in inline mode. */
+  pool(): { utilization: number; queueSize: number; threads: number } | null;
+  readonly store: LearningStore;
+  /** Names of the live campaigns. */
+  campaigns(): string[];
+  /** Seconds since the served feature snapshot was created; null without a snapshot. */
+  featureSnapshotAgeSeconds(): number | null;
+}
+
+/** Store figures the embedded LMDB store reports (LmdbStore.metrics()); other stores may have none. */
+interface StoreFigures {
+  pendingDecisions: number;
+  commits: number;
+  lastCommitMs: number;
+  queuedJobs: number;
+  outcomesApplied: number;
+  defaultRewardsApplied: number;
+  posteriorErrors: number;
+}
+
+function storeFigures(store: LearningStore): StoreFigures | null {
+  const m = (store as { metrics?: () => StoreFigures }).metrics;
+  return typeof m === 'function' ? m.call(store) : null;
+}
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** gRPC status number -> its name ("OK", "RESOURCE_EXHAUSTED"), the label Prometheus users expect. */
+export function statusName(code: number): string {
+  return (grpcStatus as unknown as Record<number, string>)[code] ?? String(code);
+}
+
+/**
+ * Every Prometheus metric of one server, in a registry of its own (several servers can live in one
+ * process, e.g. in tests). Label values are method names, status names, error codes and campaign
+ * names: never anything a customer's request carries.
+ */
+export class ServerMetrics {
+  readonly registry = new prom.Registry();
+  private readonly requests: prom.Counter<'method' | 'code'>;
+  private readonly errors: prom.Counter<'method' | 'error'>;
+  private readonly latency: prom.Histogram<'method' | 'result'>;
+
+  constructor(private readonly src: MetricsSources) {
+    const registers = [this.registry];
+    prom.collectDefaultMetrics({ register: this.registry, prefix: 'nudge_' });
+    this.requests = new prom.Counter({
+      name: 'nudge_grpc_requests_total',
+      help: 'gRPC calls answered, by method and status',
+      labelNames: ['method', 'code'],
+      registers,
+    });
+    this.errors = new prom.Counter({
+      name: 'nudge_grpc_errors_total',
+      help: 'gRPC calls answered with an error, by method and Nudge error code',
+      labelNames: ['method', 'error'],
+      registers,
+    });
+    this.latency = new prom.Histogram({
+      name: 'nudge_grpc_request_duration_seconds',
+      help: 'Time from receiving a call to answering it, by method (Decide latency: method="Decide") and result (ok: answered OK; error: any error status, sheds included)',
+      labelNames: ['method', 'result'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.gauges(registers);
+  }
+
+  /** Records one answered call. */
+  observe(method: string, code: number, errorCode: string | null, seconds: number): void {
+    this.requests.inc({ method, code: statusName(code) });
+    if (errorCode !== null) this.errors.inc({ method, error: errorCode });
+    this.latency.observe({ method, result: code === grpcStatus.OK ? 'ok' : 'error' }, seconds);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private gauges(registers: prom.Registry[]): void {
+    const src = this.src;
+    new prom.Gauge({
+      name: 'nudge_admission_in_flight',
+      help: 'Decide requests admitted and not yet answered (the admission queue depth)',
+      registers,
+      collect() {
+        this.set(src.inFlight());
+      },
+    });
+    new prom.Gauge({ name: 'nudge_admission_limit', help: 'Most Decide requests admitted at once (NUDGE_MAX_QUEUE)', registers }).set(src.maxQueue);
+    new prom.Gauge({
+      name: 'nudge_pool_utilization',
+      help: 'Share of the worker pool busy since start (Piscina utilization, 0..1); absent inline',
+      registers,
+      collect() {
+        const p = src.pool();
+        if (p !== null) this.set(p.utilization);
+      },
+    });
+    new prom.Gauge({
+      name: 'nudge_pool_queue_size',
+      help: 'Micro-batch tasks waiting for a worker',
+      registers,
+      collect() {
+        const p = src.pool();
+        if (p !== null) this.set(p.queueSize);
+      },
+    });
+    new prom.Gauge({
+      name: 'nudge_pool_threads',
+      help: 'Live worker threads',
+      registers,
+      collect() {
+        const p = src.pool();
+        if (p !== null) this.set(p.threads);
+      },
+    });
+    this.storeGauges(registers);
+    this.campaignGauges(registers);
+    new prom.Gauge({
+      name: 'nudge_feature_snapshot_age_seconds',
+      help: 'Age of the served feature snapshot (since it was created)',
+      registers,
+      collect() {
+        const age = src.featureSnapshotAgeSeconds();
+        if (age !== null) this.set(age);
+      },
+    });
+  }
+
+  private storeGauges(registers: prom.Registry[]): void {
+    const store = this.src.store;
+    const gauge = (name: string, help: string, pick: (f: StoreFigures) => number): void => {
+      new prom.Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const f = storeFigures(store);
+          if (f !== null) this.set(pick(f));
+        },
+      });
+    };
+    gauge('nudge_store_pending_decisions', 'Decisions logged but not yet committed to LMDB', (f) => f.pendingDecisions);
+    gauge('nudge_outcome_queued_jobs', 'Outcome batches and sweeps waiting for the next group commit (outcome lag, in jobs)', (f) => f.queuedJobs);
+    gauge('nudge_outcome_commit_seconds', 'Duration of the last group commit: how long an outcome waits for its ack (outcome lag)', (f) => f.lastCommitMs / 1000);
+    gauge('nudge_store_commits', 'Group commits since start', (f) => f.commits);
+    gauge('nudge_outcomes_applied', 'Outcomes applied since start', (f) => f.outcomesApplied);
+    gauge('nudge_default_rewards_applied', 'Default rewards applied since start', (f) => f.defaultRewardsApplied);
+    gauge('nudge_posterior_errors', 'Posterior updates that failed (arena full) since start', (f) => f.posteriorErrors);
+  }
+
+  private campaignGauges(registers: prom.Registry[]): void {
+    const src = this.src;
+    new prom.Gauge({
+      name: 'nudge_campaign_reward_rate',
+      help: 'Rewards per decision, by campaign and group (treatment, control)',
+      labelNames: ['campaign', 'group'],
+      registers,
+      collect() {
+        this.reset();
+        for (const name of src.campaigns()) {
+          const c = src.store.counters(name);
+          for (const [group, g] of [['treatment', c.treatment], ['control', c.control]] as const) {
+            this.set({ campaign: name, group }, g.decisions > 0 ? g.rewards / g.decisions : 0);
+          }
+        }
+      },
+    });
+    new prom.Gauge({
+      name: 'nudge_campaign_mean_delta',
+      help: 'Mean of reward minus predicted probability over the outcomes of a campaign (calibration)',
+      labelNames: ['campaign'],
+      registers,
+      collect() {
+        this.reset();
+        for (const name of src.campaigns()) {
+          let n = 0;
+          let sum = 0;
+          for (const o of src.store.counters(name).offers) {
+            n += o.outcomes;
+            sum += o.deltaSum;
+          }
+          this.set({ campaign: name }, n > 0 ? sum / n : 0);
+        }
+      },
+    });
+  }
+}
