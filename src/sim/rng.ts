@@ -41,6 +41,27 @@ export class Rng {
     return (this.next32() + 0.5) * 2.3283064365386963e-10;
   }
 
+  /**
+   * Writes n uniforms into out[0..n), the same values n uniform() calls would return, with the state
+   * kept in locals (the simulator draws one per step, so this loop is on its hot path).
+   */
+  fill(out: Float64Array, n: number): void {
+    // `| 0`: the fields may hold doubles (constructor values above 2^31); int32 locals keep the loop in integer registers.
+    let a = this.a | 0, b = this.b | 0, c = this.c | 0, d = this.d | 0;
+    for (let i = 0; i < n; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = ((c << 21) | (c >>> 11)) + t | 0;
+      out[i] = ((t >>> 0) + 0.5) * 2.3283064365386963e-10;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   /** Integer in [0, n). */
   int(n: number): number {
     const x = Math.floor(this.uniform() * n);

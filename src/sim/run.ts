@@ -1,8 +1,9 @@
 import { setPrior, armTableWords, createArmTable } from '../policies/arm-table';
-import type { ArmTable, ArmsView, DecideContext, Policy } from '../policies/types';
+import type { ArmsView, DecideContext, Policy } from '../policies/types';
 import type { Kernel } from '../kernel/types';
 import type { PickSampler } from './samplers';
 import type { Scenario } from './scenario';
+import { OutcomeBuffer } from './outcomes';
 import { Rng } from './rng';
 import { World } from './world';
 
@@ -26,33 +27,94 @@ export interface RunInput {
   readonly onSteps?: (steps: number) => void;
   /** Identity of the view for policy caches. */
   readonly cacheKey: string;
+  /** Apply each feedback window as per-arm sums; only when sumsAreExact() holds for this policy (outcomes.ts). */
+  readonly aggregate?: boolean;
 }
 
 /** Steps simulated between two progress reports (at most). */
 const PROGRESS_EVERY = 1 << 16;
 
-function viewOf(table: ArmTable, weights: Float64Array, cacheKey: string): ArmsView {
-  return {
-    k: table.k,
-    alpha: table.alpha,
-    beta: table.beta,
-    priorAlpha: table.priorAlpha,
-    priorBeta: table.priorBeta,
-    weights,
-    boosts: weights,
-    cacheKey,
-    version: table.meta[1],
-  };
+/** The one ArmsView of a run: the arrays are the table's own, only the version moves. */
+type MutableView = { -readonly [K in keyof ArmsView]: ArmsView[K] };
+
+/**
+ * The decision context of the run, one object for all steps. stickyKey is built only when read (no
+ * batched sampler reads it), so a window allocates no string.
+ */
+class SimContext implements DecideContext {
+  now = 1;
+  constructor(readonly kernel: Kernel) {}
+  get stickyKey(): string {
+    return `s${this.now - 1}`;
+  }
+}
+
+/** Running totals of a run, kept in locals by the step loops and written back once per segment. */
+interface Tally {
+  regret: number;
+  rewards: number;
+}
+
+/*
+ * Steps from..to of a window: regret and rewards summed in locals, outcomes appended to the buffer.
+ * Small functions of their own so that V8 optimises them as a whole (a hot loop deep inside runOne
+ * only gets on-stack-replacement code). The reward is Math.ceil(r - u): 1 when u < r, else 0 (or
+ * -0), because r - u lies in (-1, 1) and rounding never flips its sign; ceil is one instruction where
+ * a compare-and-branch is mispredicted about half the time.
+ */
+
+function stepsToList(tally: Tally, picks: Int32Array, uniforms: Float64Array, rates: Float64Array, best: number, from: number, to: number, out: OutcomeBuffer): void {
+  const bufArm = out.arm;
+  const bufReward = out.reward;
+  let n = out.n;
+  let regret = tally.regret;
+  let rewards = tally.rewards;
+  for (let j = from; j < to; j++) {
+    const a = picks[j];
+    const r = rates[a];
+    regret += best - r;
+    const reward = Math.ceil(r - uniforms[j]);
+    rewards += reward;
+    bufArm[n] = a;
+    bufReward[n] = reward;
+    n++;
+  }
+  out.n = n;
+  tally.regret = regret;
+  tally.rewards = rewards;
+}
+
+function stepsToSums(tally: Tally, picks: Int32Array, uniforms: Float64Array, rates: Float64Array, best: number, from: number, to: number, out: OutcomeBuffer): void {
+  const count = out.count;
+  const successes = out.successes;
+  let regret = tally.regret;
+  let rewards = tally.rewards;
+  for (let j = from; j < to; j++) {
+    const a = picks[j];
+    const r = rates[a];
+    regret += best - r;
+    const reward = Math.ceil(r - uniforms[j]);
+    rewards += reward;
+    count[a] += 1;
+    successes[a] += reward;
+  }
+  tally.regret = regret;
+  tally.rewards = rewards;
 }
 
 /**
  * Simulates one policy over one run of the scenario. Each step the policy shows one arm (n = 1); the
- * Bernoulli reward is buffered and reaches the policy (Policy.update, in order) when the step count
- * is a multiple of feedbackDelay. Between two state changes (feedback, churn, drift) the posterior is
- * frozen, so the sampler draws the whole stretch at once. A churned slot is reset to the scenario
- * prior (setPrior) and outcomes still buffered for the retired arm are dropped: they belong to an arm
- * that no longer exists. Clock passed to update(): the step number + 1, so ms-unit half-lives read
- * as steps.
+ * Bernoulli reward is buffered and reaches the policy when the step count is a multiple of
+ * feedbackDelay (Policy.update per outcome, in order; or, when `aggregate` is set, which the caller
+ * may only do when sumsAreExact() holds, as per-arm sums that leave the table bit for bit the same).
+ * Between two state changes (feedback, churn, drift) the posterior is frozen, so the sampler draws
+ * the whole stretch at once. A churned slot is reset to the scenario prior (setPrior) and outcomes
+ * still buffered for the retired arm are dropped: they belong to an arm that no longer exists. Clock
+ * passed to update(): the step number + 1, so ms-unit half-lives read as steps.
+ *
+ * The step loop only reads picks and the pre-drawn reward uniforms, accumulates regret and rewards
+ * in locals and appends to the outcome buffer; checkpoints split it into segments instead of being
+ * tested at every step.
  */
 export function runOne(input: RunInput): RunResult {
   const { scenario, policy, sampler, kernel, checkpoints } = input;
@@ -64,56 +126,63 @@ export function runOne(input: RunInput): RunResult {
   const table = createArmTable(new Float64Array(armTableWords(k)), k, k);
   for (let i = 0; i < k; i++) setPrior(table, i, pa, pb);
   const ones = new Float64Array(k).fill(1);
+  const view: MutableView = {
+    k,
+    alpha: table.alpha,
+    beta: table.beta,
+    priorAlpha: table.priorAlpha,
+    priorBeta: table.priorBeta,
+    weights: ones,
+    boosts: ones,
+    cacheKey: input.cacheKey,
+    version: table.meta[1],
+  };
   const world = new World(scenario, input.run);
   const rewardRng = new Rng(scenario.seed, input.run, 2);
   const rates = world.rates;
 
   const bufCap = Math.min(delay, H);
-  const bufArm = new Int32Array(bufCap);
-  const bufReward = new Uint8Array(bufCap);
-  let bufN = 0;
+  const outcomes = new OutcomeBuffer(bufCap, k, input.aggregate === true);
   const picks = new Int32Array(Math.min(bufCap, PROGRESS_EVERY));
+  const uniforms = new Float64Array(picks.length);
   const curve = new Float64Array(checkpoints.length);
   let cpIndex = 0;
-  let nextCp = checkpoints[0];
+  let nextCp = checkpoints.length > 0 ? checkpoints[0] : Infinity;
 
-  let regret = 0;
-  let rewards = 0;
+  const tally: Tally = { regret: 0, rewards: 0 };
   let t = 0;
   let lastReported = 0;
   let nextFeedback = delay;
-  const ctx: { kernel: Kernel; stickyKey: string; now: number } = { kernel, stickyKey: '', now: 1 };
+  const ctx = new SimContext(kernel);
 
   while (t < H) {
     if (t === nextFeedback) {
-      for (let j = 0; j < bufN; j++) if (bufArm[j] >= 0) policy.update(table, bufArm[j], bufReward[j], t + 1);
-      bufN = 0;
+      outcomes.flush(table, policy, t + 1);
       nextFeedback += delay;
     }
-    world.applyDrift(t);
-    const churned = world.applyChurn(t);
-    if (churned >= 0) {
+    if (t === world.nextDrift) world.applyDrift(t);
+    if (t === world.nextChurn) {
+      const churned = world.applyChurn(t);
       setPrior(table, churned, pa, pb);
-      for (let j = 0; j < bufN; j++) if (bufArm[j] === churned) bufArm[j] = -1;
+      outcomes.drop(churned);
     }
     let end = Math.min(H, nextFeedback, world.nextChurn, world.nextDrift, t + picks.length);
     if (end <= t) end = t + 1;
     const len = end - t;
     ctx.now = t + 1;
-    ctx.stickyKey = `s${t}`;
-    sampler.pick(viewOf(table, ones, input.cacheKey), len, picks, ctx as DecideContext);
+    view.version = table.meta[1];
+    sampler.pick(view, len, picks, ctx);
+    rewardRng.fill(uniforms, len);
     const best = world.best;
-    for (let j = 0; j < len; j++) {
-      const a = picks[j];
-      const r = rates[a];
-      regret += best - r;
-      const reward = rewardRng.uniform() < r ? 1 : 0;
-      rewards += reward;
-      bufArm[bufN] = a;
-      bufReward[bufN] = reward;
-      bufN++;
-      if (t + j + 1 === nextCp) {
-        curve[cpIndex++] = regret;
+    let j = 0;
+    while (j < len) {
+      // Steps j .. segEnd - 1 hold no checkpoint except possibly the last (step t + segEnd).
+      const segEnd = nextCp - t < len ? nextCp - t : len;
+      if (outcomes.sums) stepsToSums(tally, picks, uniforms, rates, best, j, segEnd, outcomes);
+      else stepsToList(tally, picks, uniforms, rates, best, j, segEnd, outcomes);
+      j = segEnd;
+      if (t + j === nextCp) {
+        curve[cpIndex++] = tally.regret;
         nextCp = cpIndex < checkpoints.length ? checkpoints[cpIndex] : Infinity;
       }
     }
@@ -124,5 +193,5 @@ export function runOne(input: RunInput): RunResult {
     }
   }
   if (input.onSteps && t > lastReported) input.onSteps(t - lastReported);
-  return { curve, regret, rewards, steps: H };
+  return { curve, regret: tally.regret, rewards: tally.rewards, steps: H };
 }

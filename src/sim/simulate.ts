@@ -2,6 +2,7 @@ import { getKernel } from '../kernel';
 import type { Kernel } from '../kernel/types';
 import { createPolicy, parsePolicySpec } from '../policies';
 import { logCheckpoints } from './checkpoints';
+import { sumsAreExact } from './outcomes';
 import { runOne, type RunResult } from './run';
 import { samplerFor, type SamplerKind } from './samplers';
 import type { Scenario } from './scenario';
@@ -40,6 +41,11 @@ export interface SimulateOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Use Policy.rank per step instead of the batched fast paths (for checks; slow). */
   readonly forceRank?: boolean;
+  /**
+   * Apply every outcome through Policy.update even where per-arm sums are exactly equivalent
+   * (outcomes.ts); for checks, the results are the same.
+   */
+  readonly perOutcomeUpdates?: boolean;
 }
 
 /** Throws the policy factory's own error for a bad spec; used by the scenario validator. */
@@ -63,6 +69,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
 
   const reports = scenario.policies.map((spec, p): PolicyReport => {
     const { name, params } = parsePolicySpec(spec);
+    const aggregate = options.perOutcomeUpdates !== true && sumsAreExact(name, params, scenario.prior, scenario.horizon);
     const results: RunResult[] = [];
     let kind: SamplerKind = 'rank';
     const started = process.hrtime.bigint();
@@ -74,7 +81,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       kind = sampler.kind;
       // Seeds differ per (run, policy) but are fixed by the scenario seed.
       kernel.seed(((scenario.seed * 1_000_003 + run) * 1009 + p) % Number.MAX_SAFE_INTEGER);
-      results.push(runOne({ scenario, run, policy, sampler, kernel, checkpoints, onSteps, cacheKey: `sim:${p}:${run}` }));
+      results.push(runOne({ scenario, run, policy, sampler, kernel, checkpoints, onSteps, cacheKey: `sim:${p}:${run}`, aggregate }));
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpu0);
