@@ -103,13 +103,15 @@ export function summarize(results: readonly RawLoadResult[], o: Pick<LoadOptions
   const errors: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
   const hs = mergeEncoded(results.map((r) => r.histograms.fromScheduled));
+  const hk = mergeEncoded(results.map((r) => r.histograms.okFromScheduled));
   const ha = mergeEncoded(results.map((r) => r.histograms.fromSent));
   const hl = mergeEncoded(results.map((r) => r.histograms.lateness));
   const latencyMs = percentilesMs(hs);
+  const latencyOkMs = percentilesMs(hk);
   const latencyFromSentMs = percentilesMs(ha);
   const late = percentilesMs(hl);
-  const histograms = { fromScheduled: encodeHistogram(hs), fromSent: encodeHistogram(ha), lateness: encodeHistogram(hl) };
-  for (const h of [hs, ha, hl]) h.destroy();
+  const histograms = { fromScheduled: encodeHistogram(hs), okFromScheduled: encodeHistogram(hk), fromSent: encodeHistogram(ha), lateness: encodeHistogram(hl) };
+  for (const h of [hs, hk, ha, hl]) h.destroy();
   const scheduled = sum((r) => r.scheduled);
   const sent = sum((r) => r.sent);
   const completed = sum((r) => r.completed);
@@ -143,9 +145,11 @@ export function summarize(results: readonly RawLoadResult[], o: Pick<LoadOptions
     achievedSendRate: round(achievedSendRate),
     achievedRate: round(achievedRate),
     latencyMs,
+    latencyOkMs,
     latencyFromSentMs,
     lateness: { p99Ms: late.p99, p999Ms: late.p999, maxMs: late.max },
     generator: { cpuMs: round(cpuMs), wallMs: round(wallMs), cpuShare: round(cpuMs / Math.max(1, wallMs), 1000) },
+    localQueueMax: sum((r) => r.localQueueMax),
     valid: invalidReasons.length === 0,
     invalidReasons,
     histograms,

@@ -48,6 +48,7 @@ export function runSchedule(o: LoadOptions, transport: Transport, startPerf: num
   const t0 = startPerf + o.phaseOffsetMs;
 
   const fromScheduled = newHistogram();
+  const okFromScheduled = newHistogram();
   const fromSent = newHistogram();
   const lateness = newHistogram();
   const errors: Record<string, number> = {};
@@ -97,13 +98,15 @@ export function runSchedule(o: LoadOptions, transport: Transport, startPerf: num
         cpuUserMs: cpu.user / 1000,
         cpuSystemMs: cpu.system / 1000,
         wallMs: now - wall0,
+        localQueueMax: transport.localQueueMax(),
         histograms: {
           fromScheduled: encodeHistogram(fromScheduled),
+          okFromScheduled: encodeHistogram(okFromScheduled),
           fromSent: encodeHistogram(fromSent),
           lateness: encodeHistogram(lateness),
         },
       };
-      for (const h of [fromScheduled, fromSent, lateness]) h.destroy();
+      for (const h of [fromScheduled, okFromScheduled, fromSent, lateness]) h.destroy();
       resolve(result);
     };
 
@@ -131,10 +134,13 @@ export function runSchedule(o: LoadOptions, transport: Transport, startPerf: num
           const end = performance.now();
           lastComplete = end;
           completed++;
-          fromScheduled.recordValue(Math.max(1, Math.round((end - due) * 1000)));
+          const us = Math.max(1, Math.round((end - due) * 1000));
+          fromScheduled.recordValue(us);
           fromSent.recordValue(Math.max(1, Math.round((end - sentAt) * 1000)));
-          if (transportError === undefined && status === '0') ok++;
-          else addError(transportError ?? grpcStatusName(status));
+          if (transportError === undefined && status === '0') {
+            ok++;
+            okFromScheduled.recordValue(us);
+          } else addError(transportError ?? grpcStatusName(status));
         }
         maybeDone();
       });

@@ -6,7 +6,10 @@
  * with the stream id patched in, batched into one socket write.
  *
  * Responses are parsed only as far as needed: frame boundaries, END_STREAM, RST_STREAM, GOAWAY, flow
- * control, PING/SETTINGS acks, and the grpc-status field. The client advertises a header table size of 0
+ * control, PING/SETTINGS acks, the peer's SETTINGS_MAX_CONCURRENT_STREAMS, and the grpc-status field.
+ * Requests beyond the peer's stream limit wait in a local FIFO and open as streams close: a server
+ * refuses (RST_STREAM REFUSED_STREAM, or GOAWAY) streams past its limit, and an open-loop generator
+ * must measure that wait as latency rather than turn it into errors. The client advertises a header table size of 0
  * so the server's HPACK encoder keeps no dynamic state; status values ("0".."16") are never Huffman-coded
  * by nghttp2 (no shorter), only the field name may be, and is matched against its known encoding.
  */
@@ -27,6 +30,7 @@ const F_END_HEADERS = 0x4;
 const F_PADDED = 0x8;
 const F_PRIORITY = 0x20;
 const MAX_WINDOW = 2 ** 31 - 1;
+const S_MAX_CONCURRENT_STREAMS = 0x3;
 
 /** "grpc-status" Huffman-coded (RFC 7541 Appendix B), as nghttp2 sends a literal name when shorter. */
 const GRPC_STATUS_RAW = Buffer.from('grpc-status', 'latin1');
@@ -120,6 +124,11 @@ interface Pending {
   status: string | undefined;
 }
 
+interface Blocked {
+  readonly body: Buffer;
+  readonly done: RawDone;
+}
+
 export class RawH2Connection {
   private readonly socket: net.Socket;
   private readonly headerBlock: Buffer;
@@ -134,9 +143,17 @@ export class RawH2Connection {
   private writeScheduled = false;
   private dead: string | null = null;
   private readonly waiting: { frame: Buffer; dataLen: number }[] = [];
+  /** The peer's SETTINGS_MAX_CONCURRENT_STREAMS (unlimited until it says otherwise, RFC 9113 6.5.2). */
+  private maxStreams = Infinity;
+  /** Requests waiting for a stream slot, oldest first; `blockedHead` avoids O(n) shifts. */
+  private blocked: Blocked[] = [];
+  private blockedHead = 0;
+  private blockedMax = 0;
+  private onFirstSettings: (() => void) | null;
 
-  private constructor(socket: net.Socket, path: string, authority: string) {
+  private constructor(socket: net.Socket, path: string, authority: string, onFirstSettings: () => void) {
     this.socket = socket;
+    this.onFirstSettings = onFirstSettings;
     this.headerBlock = requestHeaderBlock(path, authority);
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', (e: NodeJS.ErrnoException) => this.fail(`TRANSPORT_${e.code ?? 'ERROR'}`));
@@ -149,10 +166,17 @@ export class RawH2Connection {
     const port = Number(target.slice(i + 1));
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port, noDelay: true });
+      const early = (): void => reject(new Error(`connection to ${target} closed before the server's SETTINGS`));
       socket.once('error', reject);
+      socket.once('close', early);
       socket.once('connect', () => {
-        socket.off('error', reject);
-        const c = new RawH2Connection(socket, path, target);
+        // Resolved only once the server's SETTINGS arrived, so its stream limit is known before the
+        // first request (and the handshake stays out of measured time).
+        const c = new RawH2Connection(socket, path, target, () => {
+          socket.off('error', reject);
+          socket.off('close', early);
+          resolve(c);
+        });
         // SETTINGS: HEADER_TABLE_SIZE 0, ENABLE_PUSH 0, INITIAL_WINDOW_SIZE max; then open the
         // connection window fully, so the server never waits on this client's flow control.
         const settings = Buffer.alloc(18);
@@ -165,21 +189,49 @@ export class RawH2Connection {
         const wu = Buffer.alloc(4);
         wu.writeUInt32BE(MAX_WINDOW - 65_535, 0);
         socket.write(Buffer.concat([PREFACE, frameHeader(18, T_SETTINGS, 0, 0), settings, frameHeader(4, T_WINDOW_UPDATE, 0, 0), wu]));
-        resolve(c);
       });
     });
   }
 
+  /** Requests not yet answered: open streams plus those waiting for a stream slot. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.pending.size + this.blocked.length - this.blockedHead;
   }
 
-  /** Starts one unary call with a framed gRPC body; `done` runs once, at END_STREAM or failure. */
+  /** True when a new request would wait locally for a stream slot. */
+  get saturated(): boolean {
+    return this.pending.size >= this.maxStreams || this.blocked.length > this.blockedHead;
+  }
+
+  /** Largest number of requests that waited at once for a stream slot. */
+  get queueMax(): number {
+    return this.blockedMax;
+  }
+
+  /** The peer's current concurrent-stream limit (Infinity when it set none). */
+  get peerMaxStreams(): number {
+    return this.maxStreams;
+  }
+
+  /**
+   * Starts one unary call with a framed gRPC body; `done` runs once, at END_STREAM or failure. Beyond
+   * the peer's stream limit the call waits here (FIFO) and opens when a stream closes.
+   */
   request(body: Buffer, done: RawDone): void {
     if (this.dead !== null) {
       done(undefined, this.dead);
       return;
     }
+    if (this.saturated) {
+      this.blocked.push({ body, done });
+      const depth = this.blocked.length - this.blockedHead;
+      if (depth > this.blockedMax) this.blockedMax = depth;
+      return;
+    }
+    this.open(body, done);
+  }
+
+  private open(body: Buffer, done: RawDone): void {
     const stream = this.nextStream;
     this.nextStream += 2;
     const hb = this.headerBlock;
@@ -203,6 +255,29 @@ export class RawH2Connection {
 
   close(): void {
     this.socket.destroy();
+  }
+
+  /** Opens waiting requests while the peer's limit allows. */
+  private pump(): void {
+    while (this.dead === null && this.blockedHead < this.blocked.length && this.pending.size < this.maxStreams) {
+      const b = this.blocked[this.blockedHead];
+      this.blocked[this.blockedHead++] = undefined as unknown as Blocked;
+      if (this.blockedHead === this.blocked.length) {
+        this.blocked = [];
+        this.blockedHead = 0;
+      } else if (this.blockedHead > 1024 && this.blockedHead * 2 > this.blocked.length) {
+        this.blocked = this.blocked.slice(this.blockedHead);
+        this.blockedHead = 0;
+      }
+      this.open(b.body, b.done);
+    }
+  }
+
+  private failBlocked(reason: string): void {
+    const all = this.blocked.slice(this.blockedHead);
+    this.blocked = [];
+    this.blockedHead = 0;
+    for (const b of all) b.done(undefined, reason);
   }
 
   private enqueue(frame: Buffer, dataLen: number): void {
@@ -240,12 +315,15 @@ export class RawH2Connection {
     this.pending.clear();
     this.waiting.length = 0;
     for (const p of all) p.done(undefined, reason);
+    this.failBlocked(this.dead);
   }
 
   private complete(stream: number, transportError?: string): void {
     const p = this.pending.get(stream);
     if (!p) return;
     this.pending.delete(stream);
+    // The freed slot goes to the oldest waiting request before `done` can add new ones.
+    this.pump();
     p.done(p.status, transportError);
   }
 
@@ -309,9 +387,18 @@ export class RawH2Connection {
       case T_RST_STREAM:
         this.complete(stream, `RST_STREAM_${payload.length >= 4 ? payload.readUInt32BE(0) : '?'}`);
         return;
-      case T_SETTINGS:
-        if (!(flags & F_ACK)) this.control(frameHeader(0, T_SETTINGS, F_ACK, 0));
+      case T_SETTINGS: {
+        if (flags & F_ACK) return;
+        for (let q = 0; q + 6 <= payload.length; q += 6) {
+          if (payload.readUInt16BE(q) === S_MAX_CONCURRENT_STREAMS) this.maxStreams = payload.readUInt32BE(q + 2);
+        }
+        this.control(frameHeader(0, T_SETTINGS, F_ACK, 0));
+        const first = this.onFirstSettings;
+        this.onFirstSettings = null;
+        first?.();
+        this.pump();
         return;
+      }
       case T_PING:
         if (!(flags & F_ACK)) this.control(Buffer.concat([frameHeader(8, T_PING, F_ACK, 0), payload]));
         return;
@@ -328,6 +415,7 @@ export class RawH2Connection {
         const last = payload.readUInt32BE(0) & 0x7fffffff;
         this.dead = 'GOAWAY';
         for (const id of [...this.pending.keys()]) if (id > last) this.complete(id, 'GOAWAY');
+        this.failBlocked('GOAWAY');
         return;
       }
       default:

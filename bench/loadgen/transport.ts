@@ -11,6 +11,11 @@ export type ClientKind = 'raw' | 'node';
 
 export interface Transport {
   request(i: number, body: Buffer, done: RawDone): void;
+  /**
+   * Most requests that waited at once in this client for a stream slot (the server's concurrent-stream
+   * limit), summed over connections. 0 for `node`: nghttp2 queues those inside node:http2, unseen.
+   */
+  localQueueMax(): number;
   close(): void;
 }
 
@@ -68,6 +73,9 @@ async function nodeTransport(target: string, count: number): Promise<Transport> 
       stream.on('close', complete);
       stream.end(body);
     },
+    localQueueMax() {
+      return 0;
+    },
     close() {
       for (const s of sessions) s.destroy();
     },
@@ -79,7 +87,13 @@ async function rawTransport(target: string, count: number): Promise<Transport> {
   for (let i = 0; i < count; i++) conns.push(await RawH2Connection.connect(target, DECIDE_PATH));
   return {
     request(i, body, done) {
-      conns[i % conns.length].request(body, done);
+      let c = conns[i % conns.length];
+      // Round robin, unless that connection is at the server's stream limit: then the least loaded one.
+      if (c.saturated) for (const k of conns) if (k.inFlight < c.inFlight) c = k;
+      c.request(body, done);
+    },
+    localQueueMax() {
+      return conns.reduce((a, c) => a + c.queueMax, 0);
     },
     close() {
       for (const c of conns) c.close();

@@ -62,8 +62,12 @@ export interface RawLoadResult {
   readonly cpuUserMs: number;
   readonly cpuSystemMs: number;
   readonly wallMs: number;
+  /** Most requests that waited at once in the client for a stream slot (server's stream limit). */
+  readonly localQueueMax: number;
   readonly histograms: {
     readonly fromScheduled: string;
+    /** fromScheduled of the OK answers only: what accepted requests saw while excess was shed. */
+    readonly okFromScheduled: string;
     readonly fromSent: string;
     readonly lateness: string;
   };
@@ -96,14 +100,22 @@ export interface LoadSummary {
   readonly achievedRate: number;
   /** From the time the schedule said to send: the figure without coordinated omission. */
   readonly latencyMs: Percentiles;
+  /** latencyMs of the OK answers only (accepted requests, when the server sheds load). */
+  readonly latencyOkMs: Percentiles;
   /** From the time the request really left the generator (hides generator lateness; for comparison). */
   readonly latencyFromSentMs: Percentiles;
   readonly lateness: { readonly p99Ms: number; readonly p999Ms: number; readonly maxMs: number };
   readonly generator: { readonly cpuMs: number; readonly wallMs: number; readonly cpuShare: number };
+  /**
+   * Most requests that waited at once inside the generator for a stream slot (summed over processes'
+   * maxima): non-zero means the server's concurrent-stream limit, not the server, held them; their
+   * wait is part of latencyMs.
+   */
+  readonly localQueueMax: number;
   readonly valid: boolean;
   readonly invalidReasons: string[];
   /** The merged HDR histograms (microseconds, compressed base64) for re-analysis. */
-  readonly histograms: { readonly fromScheduled: string; readonly fromSent: string; readonly lateness: string };
+  readonly histograms: { readonly fromScheduled: string; readonly okFromScheduled: string; readonly fromSent: string; readonly lateness: string };
 }
 
 /** Messages between the driver and a generator process (child_process IPC). */

@@ -51,8 +51,8 @@ function raw(partial: Partial<RawLoadResult>, latenciesUs: number[], latenessUs:
   return {
     rate: 100, durationMs: 1000, warmupMs: 0, connections: 1, scheduled: latenciesUs.length, sent: latenciesUs.length,
     completed: latenciesUs.length, ok: latenciesUs.length, errors: {}, sendWindowMs: 1000, completeWindowMs: 1000,
-    cpuUserMs: 10, cpuSystemMs: 5, wallMs: 1000,
-    histograms: { fromScheduled: enc, fromSent: enc, lateness: encodeHistogram(l) },
+    cpuUserMs: 10, cpuSystemMs: 5, wallMs: 1000, localQueueMax: 0,
+    histograms: { fromScheduled: enc, okFromScheduled: enc, fromSent: enc, lateness: encodeHistogram(l) },
     ...partial,
   };
 }
