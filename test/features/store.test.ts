@@ -10,7 +10,7 @@ import type { FeatureReader } from '../../src/features/types';
 
 const OBD = resolve(__dirname, '../../../shared/data/obd/random/men/men.csv');
 const OBD_EVENTS = ['timestamp', 'item_id', 'position', 'click', 'propensity_score'];
-const HOOK = resolve(__dirname, 'ts-hook.cjs');
+const HOOK = resolve(__dirname, '..', 'support', 'ts-register.cjs');
 const STORE = resolve(__dirname, '../../src/features/store.ts');
 
 let dir: string;

@@ -98,7 +98,7 @@ describe('ArenaWriter / ArenaReader', () => {
       });`;
     const worker = new Worker(code, {
       eval: true,
-      workerData: { handles: w.handles, readerPath, register: join(__dirname, 'ts-register.cjs') },
+      workerData: { handles: w.handles, readerPath, register: join(__dirname, '..', 'support', 'ts-register.cjs') },
     });
     const ask = (m: object) =>
       new Promise<unknown>((resolve, reject) => {

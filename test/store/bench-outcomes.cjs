@@ -4,7 +4,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-require(path.join(__dirname, 'ts-register.cjs'));
+require(path.join(__dirname, '..', 'support', 'ts-register.cjs'));
 const { openLmdbStore } = require(path.join(__dirname, '..', '..', 'src', 'store', 'lmdb-store.ts'));
 const { newDecisionId } = require(path.join(__dirname, '..', '..', 'src', 'decisions', 'id.ts'));
 
