@@ -46,6 +46,8 @@ export function nudgeBaseEnv(workDir: string): Record<string, string> {
     NUDGE_LISTEN: '127.0.0.1:0',
     NUDGE_SEED: '42',
     NUDGE_DEMO: '1',
+    // An ephemeral metrics port: a fixed one collides with any other Nudge on the machine.
+    NUDGE_METRICS_LISTEN: '127.0.0.1:0',
   };
 }
 

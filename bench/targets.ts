@@ -42,7 +42,9 @@ export function parsePortLine(line: string): number | undefined {
   if (t.startsWith('{')) {
     try {
       const o = JSON.parse(t) as Record<string, unknown>;
-      if (typeof o.port === 'number' && o.port > 0) return o.port;
+      // Only the listening line: other lines carry ports too (the metrics listener, 9464 by default).
+      const listening = typeof o.msg !== 'string' || /listening/i.test(o.msg) || o.event === 'listening';
+      if (listening && typeof o.port === 'number' && o.port > 0) return o.port;
       if (typeof o.address === 'string') {
         const m = /:(\d+)$/.exec(o.address);
         if (m && /listen/i.test(t)) return Number(m[1]);
