@@ -91,7 +91,7 @@ export class CampaignContext {
       this.rebuildGather(entry.slots);
       this.seenVersion = NaN;
     }
-    if (entry?.table === this.seenTable && version === this.seenVersion) return;
+    if ((entry?.table ?? null) === this.seenTable && version === this.seenVersion) return;
     const { m, q } = this.full;
     if (entry === null) {
       m.fill(0);

@@ -27,14 +27,23 @@ const armsSchema = z
   })
   .strict()
   .superRefine((arms, ctx) => {
-    const has = (arms.rates ? 1 : 0) + (arms.rateDistribution ? 1 : 0);
-    if (has !== 1) {
+    // "Neither" is checked at the scenario level: a contextual scenario's rates live in `contexts`.
+    if (arms.rates && arms.rateDistribution) {
       ctx.addIssue({ code: 'custom', message: 'give exactly one of "rates" and "rateDistribution"' });
     }
     if (arms.rates && arms.rates.length !== arms.count) {
       ctx.addIssue({ code: 'custom', path: ['rates'], message: `must have count = ${arms.count} entries (has ${arms.rates.length})` });
     }
   });
+
+/** One kind of customer of a contextual scenario: its share of traffic, its features, its true rate per arm. */
+const contextSchema = z
+  .object({
+    weight: positive,
+    features: z.record(z.string().min(1, 'feature names must be non-empty'), z.union([z.number(), z.string()], 'must be a number or a string')),
+    rates: z.array(rate),
+  })
+  .strict();
 
 export const scenarioSchema = z
   .object({
@@ -49,9 +58,24 @@ export const scenarioSchema = z
     drift: z.array(z.object({ at: z.number().int('must be an integer').min(1, 'must be an integer >= 1'), rates: z.array(rate) }).strict()).default([]),
     policies: z.array(z.string().min(1, 'must be a non-empty policy spec')).min(1, 'must list at least one policy'),
     checkpoints: z.number().int('must be an integer').min(2, 'must be an integer >= 2').max(10_000).default(SCENARIO_DEFAULTS.checkpoints),
+    contexts: z.array(contextSchema).min(1, 'must list at least one context').optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
+    const hasRates = s.arms.rates !== undefined || s.arms.rateDistribution !== undefined;
+    if (s.contexts === undefined) {
+      if (!hasRates) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'give exactly one of "rates" and "rateDistribution"' });
+    } else {
+      if (hasRates) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'leave out "rates" and "rateDistribution" when "contexts" is given (each context has its own rates)' });
+      s.contexts.forEach((c, i) => {
+        if (c.rates.length !== s.arms.count) {
+          ctx.addIssue({ code: 'custom', path: ['contexts', i, 'rates'], message: `must have arms.count = ${s.arms.count} entries (has ${c.rates.length})` });
+        }
+      });
+      // Churn and drift would need per-context replacement rates; not supported yet (docs/simulation.md).
+      if (s.churn > 0) ctx.addIssue({ code: 'custom', path: ['churn'], message: 'must be 0 when "contexts" is given (not supported in contextual scenarios)' });
+      if (s.drift.length > 0) ctx.addIssue({ code: 'custom', path: ['drift'], message: 'must be empty when "contexts" is given (not supported in contextual scenarios)' });
+    }
     let last = 0;
     s.drift.forEach((d, i) => {
       if (d.rates.length !== s.arms.count) {

@@ -2,6 +2,7 @@ import { getKernel } from '../kernel';
 import type { Kernel } from '../kernel/types';
 import { createPolicy, parsePolicySpec } from '../policies';
 import { logCheckpoints } from './checkpoints';
+import { compileContexts, isContextualPolicy, runContextual } from './contextual';
 import { sumsAreExact } from './outcomes';
 import { runOne, type RunResult } from './run';
 import { samplerFor, type SamplerKind } from './samplers';
@@ -67,6 +68,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       }
     : undefined;
 
+  const contexts = scenario.contexts !== undefined ? compileContexts(scenario) : null;
   const reports = scenario.policies.map((spec, p): PolicyReport => {
     const { name, params } = parsePolicySpec(spec);
     const aggregate = options.perOutcomeUpdates !== true && sumsAreExact(name, params, scenario.prior, scenario.horizon);
@@ -78,10 +80,16 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       // A fresh instance per run: no cache or scratch state carries over between runs.
       const policy = createPolicy(name, params);
       const sampler = samplerFor(policy, options.forceRank === true);
-      kind = sampler.kind;
+      // A contextual policy decides step by step through its own bandit (src/sim/contextual.ts).
+      kind = contexts !== null && isContextualPolicy(name) ? 'rank' : sampler.kind;
       // Seeds differ per (run, policy) but are fixed by the scenario seed.
       kernel.seed(((scenario.seed * 1_000_003 + run) * 1009 + p) % Number.MAX_SAFE_INTEGER);
-      results.push(runOne({ scenario, run, policy, sampler, kernel, checkpoints, onSteps, cacheKey: `sim:${p}:${run}`, aggregate }));
+      const cacheKey = `sim:${p}:${run}`;
+      results.push(
+        contexts !== null
+          ? runContextual({ scenario, contexts, run, policyName: name, params, policy, sampler, kernel, checkpoints, onSteps, cacheKey, aggregate })
+          : runOne({ scenario, run, policy, sampler, kernel, checkpoints, onSteps, cacheKey, aggregate }),
+      );
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpu0);
