@@ -20,6 +20,9 @@ export interface SoakSample {
   readonly t: number;
   readonly rssMb: number | null;
   readonly heapUsedMb: number | null;
+  /** RSS split: anonymous memory (what a leak grows) and file-backed pages (LMDB maps). */
+  readonly rssAnonMb?: number | null;
+  readonly rssFileMb?: number | null;
 }
 
 export interface SoakVerdict {
@@ -42,9 +45,26 @@ export interface SoakResult {
   readonly rate: number;
   readonly heapSource: string;
   readonly samples: SoakSample[];
+  /** On all of RSS, which includes LMDB's mapped pages of a decision log that grows by design. */
   readonly verdict: SoakVerdict;
+  /** On anonymous RSS only (heap and native allocations): what a leak would grow. */
+  readonly anonVerdict: SoakVerdict;
   readonly load: LoadSummary | null;
   readonly error?: string;
+}
+
+/** Anonymous (heap, native allocations) and file-backed (LMDB's mapped pages) parts of RSS, in MB. */
+export function readRssParts(pid: number): { anonMb: number | null; fileMb: number | null } {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mb = (re: RegExp): number | null => {
+      const m = re.exec(status);
+      return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
+    };
+    return { anonMb: mb(/RssAnon:\s+(\d+)\s+kB/), fileMb: mb(/RssFile:\s+(\d+)\s+kB/) };
+  } catch {
+    return { anonMb: null, fileMb: null };
+  }
 }
 
 export function readRssMb(pid: number): number | null {
@@ -90,10 +110,17 @@ export function renderSoakChart(r: SoakResult): string {
   const series = [{ name: 'RSS (MB)', color: '#1f77b4', points: r.samples.filter((s) => s.rssMb !== null).map((s) => ({ x: s.t / 60, y: s.rssMb as number })) }];
   const heap = r.samples.filter((s) => s.heapUsedMb !== null).map((s) => ({ x: s.t / 60, y: s.heapUsedMb as number }));
   if (heap.length) series.push({ name: 'heap used (MB)', color: '#2ca02c', points: heap });
+  const anon = r.samples.filter((s) => s.rssAnonMb != null).map((s) => ({ x: s.t / 60, y: s.rssAnonMb as number }));
+  if (anon.length) series.push({ name: 'RSS anonymous (MB)', color: '#d62728', points: anon });
+  const file = r.samples.filter((s) => s.rssFileMb != null).map((s) => ({ x: s.t / 60, y: s.rssFileMb as number }));
+  if (file.length) series.push({ name: 'RSS file-backed: LMDB maps (MB)', color: '#9467bd', points: file });
   const v = r.verdict;
   return renderLineChart({
     title: `Nudge memory over a ${r.minutes}-minute soak at ${r.rate} req/s`,
-    subtitle: v.growthMb === null ? 'too few samples for a verdict' : `RSS after warm-up ${v.rssStartMb} → ${v.rssEndMb} MB (slope ${v.slopeMbPerMinute} MB/min): ${v.flat ? 'flat' : 'GROWING'}`,
+    subtitle:
+      v.growthMb === null
+        ? 'too few samples for a verdict'
+        : `RSS after warm-up ${v.rssStartMb} → ${v.rssEndMb} MB (${v.flat ? 'flat' : 'growing'}); anonymous ${r.anonVerdict.rssStartMb} → ${r.anonVerdict.rssEndMb} MB (${r.anonVerdict.flat ? 'flat' : 'GROWING'})`,
     xLabel: 'minutes since the load started',
     yLabel: 'MB',
     yLog: false,
@@ -127,7 +154,8 @@ export async function runSoak(o: SuiteOptions, hooks: SoakHooks): Promise<{ json
     const timer = setInterval(() => {
       const heap = lastHeapUsedMb(nudge.output, seen);
       seen = nudge.output.length;
-      samples.push({ t: Math.round((Date.now() - t0) / 100) / 10, rssMb: readRssMb(nudge.pid), heapUsedMb: heap });
+      const parts = readRssParts(nudge.pid);
+      samples.push({ t: Math.round((Date.now() - t0) / 100) / 10, rssMb: readRssMb(nudge.pid), heapUsedMb: heap, rssAnonMb: parts.anonMb, rssFileMb: parts.fileMb });
       if (heap !== null) heapSource = 'server log (process.memoryUsage().heapUsed, NUDGE_MEM_LOG_MS=1000)';
     }, 1000);
     try {
@@ -145,7 +173,7 @@ export async function runSoak(o: SuiteOptions, hooks: SoakHooks): Promise<{ json
     fs.rmSync(workDir, { recursive: true, force: true });
   }
   const warmupSeconds = Math.min(60, Math.round(minutes * 6));
-  const result: SoakResult = { kind: 'nudge-soak', startedAt, machine: machineInfo(), minutes, rate: o.soakRate, heapSource, samples, verdict: soakVerdict(samples, warmupSeconds), load, ...(error ? { error } : {}) };
+  const result: SoakResult = { kind: 'nudge-soak', startedAt, machine: machineInfo(), minutes, rate: o.soakRate, heapSource, samples, verdict: soakVerdict(samples, warmupSeconds), anonVerdict: soakVerdict(samples.map((x) => ({ ...x, rssMb: x.rssAnonMb ?? null })), warmupSeconds), load, ...(error ? { error } : {}) };
   fs.mkdirSync(o.outDir, { recursive: true });
   const json = path.join(o.outDir, 'soak.json');
   fs.writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);

@@ -34,6 +34,8 @@ export interface ServerOptions {
   readonly maxEventLoopLagMs: number;
   /** How long close() waits for in-flight calls before cancelling them. */
   readonly shutdownTimeoutMs: number;
+  /** Period of a log line with process.memoryUsage() (soak tests); 0 = never. */
+  readonly memLogMs: number;
   /** host:port of the Prometheus /metrics listener (port 0 picks one), or "off". */
   readonly metricsListen: string;
   /** pino level of the server's logs. */
@@ -86,6 +88,7 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   minBudgetMs: 1,
   maxEventLoopLagMs: 5,
   shutdownTimeoutMs: 5000,
+  memLogMs: 0,
   metricsListen: '127.0.0.1:9464',
   logLevel: 'info',
   tlsCert: null,
@@ -178,6 +181,7 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     minBudgetMs: checkInt('minBudgetMs', o.minBudgetMs, 0, 'a non-negative integer'),
     maxEventLoopLagMs: checkInt('maxEventLoopLagMs', o.maxEventLoopLagMs, 0, 'a non-negative integer'),
     shutdownTimeoutMs: checkInt('shutdownTimeoutMs', o.shutdownTimeoutMs, 0, 'a non-negative integer'),
+    memLogMs: checkInt('memLogMs', o.memLogMs, 0, 'a non-negative integer'),
     metricsListen,
     logLevel: checkEnum<LogLevel>('logLevel', o.logLevel, LOG_LEVELS),
     tlsCert: tlsCert === null ? null : path.resolve(tlsCert),
@@ -217,6 +221,7 @@ const ENV_NAMES = {
   NUDGE_MIN_BUDGET_MS: 'minBudgetMs',
   NUDGE_MAX_LAG_MS: 'maxEventLoopLagMs',
   NUDGE_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  NUDGE_MEM_LOG_MS: 'memLogMs',
   NUDGE_METRICS_LISTEN: 'metricsListen',
   NUDGE_LOG_LEVEL: 'logLevel',
   NUDGE_TLS_CERT: 'tlsCert',
@@ -243,6 +248,7 @@ const NUMERIC = new Set<keyof ServerOptions>([
   'minBudgetMs',
   'maxEventLoopLagMs',
   'shutdownTimeoutMs',
+  'memLogMs',
   'maxMessageBytes',
   'keepaliveTimeMs',
   'keepaliveTimeoutMs',

@@ -47,6 +47,10 @@ export async function serve(options: ServerOptions): Promise<void> {
     `nudge listening on ${running.address}`,
   );
 
+  // Soak tests read heap figures from these lines; RSS alone mixes heap with LMDB's mapped pages.
+  const memTimer = options.memLogMs > 0 ? setInterval(() => logger.info(process.memoryUsage(), 'memory'), options.memLogMs) : null;
+  memTimer?.unref();
+
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
