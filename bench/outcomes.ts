@@ -9,7 +9,8 @@ import { loadNudgeProto } from '../src/proto';
 import type { AdminServiceClient } from '../src/generated/nudge/v1/AdminService';
 import type { DecisionServiceClient } from '../src/generated/nudge/v1/DecisionService';
 import type { OutcomeSummary__Output } from '../src/generated/nudge/v1/OutcomeSummary';
-import { customerId, mulberry32 } from './loadgen/requests';
+import { mulberry32 } from '../src/shared/mulberry32';
+import { customerId } from './loadgen/requests';
 
 export interface OutcomeBenchOptions {
   readonly address: string;

@@ -4,6 +4,7 @@
  */
 import * as protobuf from 'protobufjs';
 import { protoPath } from '../../src/proto';
+import { mulberry32 } from '../../src/shared/mulberry32';
 
 export const DECIDE_PATH = '/nudge.v1.DecisionService/Decide';
 
@@ -46,17 +47,6 @@ export const REQUEST_SET_DEFAULTS: Readonly<RequestSetOptions> = Object.freeze({
   seed: 42,
 });
 
-/** Small deterministic PRNG (mulberry32) so two runs send the same customers in the same order. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function customerId(prefix: string, index: number): string {
   return `${prefix}${String(index).padStart(4, '0')}`;

@@ -32,6 +32,7 @@ import { CONTEXTUAL_SEGMENT, contextualName } from '../../src/contextual/layout'
 import { ArenaReader, ArenaWriter } from '../../src/store/arena';
 import { ContextualLearner } from '../../src/store/contextual';
 import type { DecisionRecord } from '../../src/store/types';
+import { mulberry32 as rng } from '../../src/shared/mulberry32';
 
 const DEFAULTS = { maxTime: 3, numOffers: 1, offers: 100, features: 32, pool: 256, learnOutcomes: 20_000, seed: 7 } as const;
 
@@ -89,17 +90,6 @@ function parseArgs(argv: string[]): Args {
   return { json, maxTime, numOffers, withFallback };
 }
 
-/** Deterministic uniform [0, 1) (mulberry32): the same pools and outcomes in every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** No stored fields: every feature of the benchmark comes from the request context. */
 class ContextOnlyReader implements FeatureReader {

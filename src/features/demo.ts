@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSnapshot, type LoadReport } from './loader';
+import { mulberry32 as rng } from '../shared/mulberry32';
 
 /** Demo customers for `npm start` on first start and for benchmarks. */
 export interface DemoFeatureRow {
@@ -16,17 +17,6 @@ export interface DemoFeatureRow {
 const PERSONALITIES = ['saver', 'spender', 'balanced'] as const;
 const DEMO_COLUMNS = ['customer_id', 'spend_personality', 'recency_days', 'sessions_30d', 'risk_aversion', 'loss_aversion'] as const;
 
-/** mulberry32: small, fast, seedable; good enough for demo data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const demoCustomerId = (i: number): string => `c${String(i).padStart(4, '0')}`;
 

@@ -3,18 +3,8 @@ import { createLogisticThompsonBandit } from '../../src/contextual/bandit';
 import { inferFeatureSpecs } from '../../src/contextual/infer';
 import { VectorBuilder } from '../../src/contextual/vector';
 import { getKernel } from '../../src/kernel/index';
+import { mulberry32 as rng } from '../../src/shared/mulberry32';
 
-/** mulberry32: the simulated customers' responses, independent of the kernel's stream. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The best offer depends on the context: savers like arm 1, spenders arm 0, app users (of either) arm 2 a bit.
 const CONTEXTS = [

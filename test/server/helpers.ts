@@ -7,6 +7,7 @@ import type { DecisionServiceClient } from '../../src/generated/nudge/v1/Decisio
 import { loadNudgeProto } from '../../src/proto';
 import type { ServerOptions } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
+import { mulberry32 as rng } from '../../src/shared/mulberry32';
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `nudge-${prefix}-`));
@@ -101,17 +102,7 @@ export async function callError<Req, Res>(
   throw new Error('expected the call to fail');
 }
 
-/** Small seeded PRNG (mulberry32) for simulated customers' responses. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../src/shared/mulberry32';
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, stepMs = 50): Promise<void> {
   const end = Date.now() + timeoutMs;
