@@ -145,7 +145,7 @@ export async function runSoak(o: SuiteOptions, hooks: SoakHooks): Promise<{ json
   let heapSource = 'none: the server wrote no line with "heapUsed" (set NUDGE_MEM_LOG_MS); RSS only';
   const nudge = await hooks.start(
     { name: 'nudge', kind: 'nudge', env: { NUDGE_MEM_LOG_MS: '1000' } },
-    { NUDGE_DATA_DIR: path.join(workDir, 'data'), NUDGE_CAMPAIGNS: path.join(workDir, 'campaigns'), NUDGE_SEED: '42' },
+    { NUDGE_DATA_DIR: path.join(workDir, 'data'), NUDGE_CAMPAIGNS: path.join(workDir, 'campaigns'), NUDGE_SEED: '42', NUDGE_METRICS_LISTEN: '127.0.0.1:0' },
   );
   try {
     hooks.log(`soak: ${minutes} min at ${o.soakRate} req/s against pid ${nudge.pid}`);
