@@ -1,8 +1,7 @@
-import type * as grpc from '@grpc/grpc-js';
 import { campaignToProto } from '../campaigns/convert';
 import type { CampaignRegistry } from '../campaigns/registry';
 import { parseCampaign } from '../campaigns/schema';
-import { campaignNotFound, invalidArgument, toServiceError } from '../errors';
+import { campaignNotFound, invalidArgument } from '../errors';
 import type { Campaign, Campaign__Output } from '../generated/nudge/v1/Campaign';
 import type { CampaignStats } from '../generated/nudge/v1/CampaignStats';
 import type { DeleteCampaignRequest__Output } from '../generated/nudge/v1/DeleteCampaignRequest';
@@ -14,6 +13,7 @@ import type { ListCampaignsResponse } from '../generated/nudge/v1/ListCampaignsR
 import type { Kernel } from '../kernel/types';
 import type { LearningStore } from '../store/types';
 import { campaignStats } from './stats';
+import { unary } from './unary';
 
 export interface AdminDeps {
   readonly registry: CampaignRegistry;
@@ -22,24 +22,6 @@ export interface AdminDeps {
   readonly kernel: Kernel;
 }
 
-type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
-
-/** A unary handler from a function that returns (or resolves to) the response or throws. */
-function unary<Req, Res>(fn: (req: Req) => Res | Promise<Res>): Unary<Req, Res> {
-  return (call, callback) => {
-    let out: Res | Promise<Res>;
-    try {
-      out = fn(call.request);
-    } catch (err) {
-      callback(toServiceError(err));
-      return;
-    }
-    Promise.resolve(out).then(
-      (res) => callback(null, res),
-      (err: unknown) => callback(toServiceError(err)),
-    );
-  };
-}
 
 function requiredName(field: string, v: string): string {
   if (v.length === 0) throw invalidArgument(field, 'is required');

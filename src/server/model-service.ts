@@ -1,5 +1,3 @@
-import type * as grpc from '@grpc/grpc-js';
-import { toServiceError } from '../errors';
 import type { ActivateModelRequest__Output } from '../generated/nudge/v1/ActivateModelRequest';
 import type { ListModelsRequest__Output } from '../generated/nudge/v1/ListModelsRequest';
 import type { ListModelsResponse } from '../generated/nudge/v1/ListModelsResponse';
@@ -7,24 +5,8 @@ import type { ModelInfo } from '../generated/nudge/v1/ModelInfo';
 import type { PutModelRequest__Output } from '../generated/nudge/v1/PutModelRequest';
 import type { RollbackModelRequest__Output } from '../generated/nudge/v1/RollbackModelRequest';
 import type { ModelInfoData, ModelRegistry } from '../models/registry';
+import { unary } from './unary';
 
-type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
-
-function unary<Req, Res>(fn: (req: Req) => Res | Promise<Res>): Unary<Req, Res> {
-  return (call, callback) => {
-    let out: Res | Promise<Res>;
-    try {
-      out = fn(call.request);
-    } catch (err) {
-      callback(toServiceError(err));
-      return;
-    }
-    Promise.resolve(out).then(
-      (res) => callback(null, res),
-      (err: unknown) => callback(toServiceError(err)),
-    );
-  };
-}
 
 function toProto(m: ModelInfoData): ModelInfo {
   return { campaign: m.campaign, version: m.version, format: m.format, createdMs: m.createdMs, active: m.active, numFeatures: m.numFeatures };
