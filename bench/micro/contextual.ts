@@ -33,6 +33,7 @@ import { ArenaReader, ArenaWriter } from '../../src/store/arena';
 import { ContextualLearner } from '../../src/store/contextual';
 import type { DecisionRecord } from '../../src/store/types';
 import { mulberry32 as rng } from '../../src/shared/mulberry32';
+import { cpuNsPerCall } from './cpu';
 
 const DEFAULTS = { maxTime: 3, numOffers: 1, offers: 100, features: 32, pool: 256, learnOutcomes: 20_000, seed: 7 } as const;
 
@@ -275,20 +276,6 @@ function main(): void {
     fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
     fs.writeFileSync(args.json, `${JSON.stringify({ machine, results }, null, 2)}\n`);
     console.log(`wrote ${args.json}`);
-  }
-}
-
-/** Nanoseconds of process CPU time per call of fn, over about `seconds` of CPU time. */
-function cpuNsPerCall(fn: () => void, seconds: number): number {
-  let calls = 1;
-  for (;;) {
-    const t0 = process.cpuUsage();
-    for (let i = 0; i < calls; i++) fn();
-    const t = process.cpuUsage(t0);
-    const us = t.user + t.system;
-    if (us >= seconds * 1e6) return (us * 1e3) / calls;
-    // aim past the target in one more round (cpuUsage has microsecond resolution)
-    calls = us < 1000 ? calls * 10 : Math.ceil((calls * seconds * 1.2e6) / us);
   }
 }
 

@@ -17,6 +17,7 @@ import stdlibBeta from '@stdlib/random-base-beta';
 import type { Kernel } from '../../src/kernel/types';
 import { createFallbackKernel } from '../../src/kernel/fallback';
 import { loadNative, nativeLoadError } from '../../src/kernel/native';
+import { cpuNsPerCall } from './cpu';
 
 type Impl = 'native' | 'fallback' | 'stdlib';
 
@@ -37,20 +38,6 @@ interface Result {
 }
 
 const DEFAULTS = { maxTime: 3, ks: [10, 100, 1000], decisionK: 100, decisionN: 3, picksK: 10, picksReps: 100 } as const;
-
-/** Nanoseconds of process CPU time per call of fn, over about `seconds` of CPU time. */
-function cpuNsPerCall(fn: () => void, seconds: number): number {
-  let calls = 1;
-  for (;;) {
-    const t0 = process.cpuUsage();
-    for (let i = 0; i < calls; i++) fn();
-    const t = process.cpuUsage(t0);
-    const us = t.user + t.system;
-    if (us >= seconds * 1e6) return (us * 1e3) / calls;
-    // aim past the target in one more round (cpuUsage has microsecond resolution)
-    calls = us < 1000 ? calls * 10 : Math.ceil((calls * seconds * 1.2e6) / us);
-  }
-}
 
 function parseArgs(argv: string[]): { json: string | null; maxTime: number } {
   let json: string | null = null;

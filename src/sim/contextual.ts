@@ -5,11 +5,10 @@ import type { Kernel } from '../kernel/types';
 import { createArmTable, armTableWords, setPrior } from '../policies/arm-table';
 import { CONTEXTUAL_POLICIES } from '../policies/names';
 import { readContextualParams } from '../policies/logistic-thompson';
-import type { ArmsView, DecideContext, Policy, PolicyParams } from '../policies/types';
+import type { ArmsView, DecideContext, PolicyParams } from '../policies/types';
 import { OutcomeBuffer } from './outcomes';
 import { Rng } from './rng';
-import type { RunResult } from './run';
-import type { PickSampler } from './samplers';
+import type { RunInput, RunResult } from './run';
 import type { Scenario } from './scenario';
 
 /**
@@ -66,22 +65,11 @@ function contextOf(cumulative: Float64Array, u: number): number {
   return c;
 }
 
-export interface ContextualRunInput {
-  readonly scenario: Scenario;
+/** A run's input (run.ts) plus what a contextual run needs; `policy`/`sampler` serve context-free policies. */
+export interface ContextualRunInput extends RunInput {
   readonly contexts: CompiledContexts;
-  readonly run: number;
   readonly policyName: string;
   readonly params: PolicyParams;
-  /** The context-free policy and its sampler (unused for contextual policies). */
-  readonly policy: Policy;
-  readonly sampler: PickSampler;
-  /** Seeded by the caller for this (run, policy). */
-  readonly kernel: Kernel;
-  readonly checkpoints: Float64Array;
-  readonly onSteps?: (steps: number) => void;
-  readonly cacheKey: string;
-  /** Feedback windows as per-arm sums (only when sumsAreExact() holds; context-free policies). */
-  readonly aggregate?: boolean;
 }
 
 export function isContextualPolicy(name: string): boolean {

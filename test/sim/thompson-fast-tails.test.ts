@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getKernel } from '../../src/kernel';
 import type { ArmsView } from '../../src/policies/types';
 import { PrunedThompson } from '../../src/sim/thompson-fast';
+import { view } from './helpers';
 
 /**
  * The pruned sampler's rare branches made common: with a tail mass of 0.2 a weak arm's upper-tail
@@ -10,28 +11,13 @@ import { PrunedThompson } from '../../src/sim/thompson-fast';
  * move the pick frequencies far beyond the tolerance. Reference: kernel.thompsonPicks (every arm
  * drawn at every step), itself checked against per-step Beta argmaxes in test/kernel.
  */
-function view(alpha: number[], beta: number[]): ArmsView {
-  const ones = new Float64Array(alpha.length).fill(1);
-  return {
-    k: alpha.length,
-    alpha: Float64Array.from(alpha),
-    beta: Float64Array.from(beta),
-    priorAlpha: ones,
-    priorBeta: ones,
-    weights: ones,
-    boosts: ones,
-    cacheKey: 'tails',
-    version: 1,
-  };
-}
-
 describe.each([
   { name: 'shapes >= 1 (tangent rejection)', alpha: [300, 40, 30, 25, 12], beta: [300, 60, 50, 45, 25] },
   { name: 'a weak arm with a shape < 1 (inversion)', alpha: [300, 40, 0.6, 25], beta: [300, 60, 1.5, 45] },
 ])('pruned thompson with heavy tails: $name', ({ alpha, beta }) => {
   it('picks like every-arm Thompson (two-sample chi-square)', () => {
     const kernel = getKernel();
-    const v = view(alpha, beta);
+    const v = view(alpha, beta, 'tails');
     const k = alpha.length;
     kernel.seed(9);
     const fast = new PrunedThompson({ tail: 0.2, margin: 0 });

@@ -4,27 +4,13 @@ import { createPolicy } from '../../src/policies';
 import type { ArmsView, DecideContext } from '../../src/policies/types';
 import { rankSampler } from '../../src/sim/samplers';
 import { PrunedThompson } from '../../src/sim/thompson-fast';
+import { view } from './helpers';
 
 /**
  * The pruned Thompson sampler must pick like thompson.rank. With a large tail mass and a small
  * margin its rare branches (a weak arm above its quantile; the best draw below a weak arm's quantile)
  * run thousands of times, so a mistake in either would show in the pick frequencies.
  */
-function view(alpha: number[], beta: number[]): ArmsView {
-  const ones = new Float64Array(alpha.length).fill(1);
-  return {
-    k: alpha.length,
-    alpha: Float64Array.from(alpha),
-    beta: Float64Array.from(beta),
-    priorAlpha: ones,
-    priorBeta: ones,
-    weights: ones,
-    boosts: ones,
-    cacheKey: 'fast',
-    version: 1,
-  };
-}
-
 function freq(picks: Int32Array, k: number): number[] {
   const f = new Array<number>(k).fill(0);
   for (const a of picks) f[a]++;
@@ -39,7 +25,7 @@ describe.each([
   it('engages and agrees in distribution with thompson.rank', () => {
     const kernel = getKernel();
     const ctx: DecideContext = { kernel, stickyKey: '', now: 1 };
-    const v = view(alpha, beta);
+    const v = view(alpha, beta, 'fast');
     const k = alpha.length;
     kernel.seed(21);
     const fast = new PrunedThompson(options);
