@@ -23,8 +23,14 @@ export interface RoundHooks {
   committed(): void;
   /** The transaction failed: whatever begin/end took out of memory must be put back. */
   failed(): void;
-  /** Whether there is work outside the job queue that wants a round (queued decisions). */
+  /** Whether work outside the job queue wants a round at once (a full decision batch). */
   hasWork(): boolean;
+  /**
+   * A round ended and nothing wants another at once. Work that can wait (a partial decision batch)
+   * is scheduled here, so rounds are not chained back to back while decisions trickle in: each round
+   * costs a sync and a rewrite of the dirty learning state, whatever it carries.
+   */
+  settled(): void;
 }
 
 export interface GroupCommitStats {
@@ -116,6 +122,7 @@ export class GroupCommit {
       this.running = true;
       setImmediate(() => void this.round());
     } else {
+      this.hooks.settled();
       const waiting = this.idle;
       this.idle = [];
       for (const w of waiting) w();

@@ -98,7 +98,10 @@ export class LmdbStore implements LearningStore {
           this.arena.markAllDirty();
           this.book.markAllDirty();
         },
-        hasWork: () => this.log.queued > 0,
+        hasWork: () => this.log.queued >= this.opts.decisionBatchSize,
+        settled: () => {
+          if (this.log.queued > 0) this.armDecisionTimer();
+        },
       },
       opts.ackOn,
     );
@@ -118,13 +121,17 @@ export class LmdbStore implements LearningStore {
       this.history.impression(record.campaign, record.customerId, record.offers.map((o) => o.offerId), cfg.fatigue, record.ts);
     }
     if (this.log.queued >= this.opts.decisionBatchSize) this.commit.kick();
-    else if (this.timer === null) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.commit.kick();
-      }, this.opts.decisionFlushMs);
-      this.timer.unref();
-    }
+    else this.armDecisionTimer();
+  }
+
+  /** Commits a partial decision batch after decisionFlushMs (a round already running takes it instead). */
+  private armDecisionTimer(): void {
+    if (this.timer !== null || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.commit.kick();
+    }, this.opts.decisionFlushMs);
+    this.timer.unref();
   }
 
   applyOutcomes(outcomes: readonly OutcomeInput[]): Promise<OutcomeResult[]> {

@@ -18,7 +18,9 @@ export interface LmdbStoreOptions {
 }
 
 export const STORE_DEFAULTS: Omit<LmdbStoreOptions, 'dataDir'> = {
-  decisionFlushMs: 5,
+  // Each commit costs a sync and a rewrite of the dirty counters whatever it carries: at 3,000
+  // decisions/s, 5 ms cost about 12 us of main-thread time per decision, 20 ms a quarter of that.
+  decisionFlushMs: 20,
   decisionBatchSize: 1000,
   ackOn: 'flushed',
   sweepLimit: 10_000,
