@@ -1,5 +1,6 @@
 import type { DecisionRecord } from './types';
 import type { StoreDbs } from './lmdb-env';
+import { decodeDecision, encodeDecision } from './decision-codec';
 
 /**
  * The decision log's write side: logDecision only queues (the Decide path never waits for disk); the
@@ -32,7 +33,10 @@ export class DecisionLog {
 
   /** A decision, committed or still pending. Call inside a transaction to see its own writes. */
   get(id: string): DecisionRecord | undefined {
-    return this.pending.get(id) ?? this.dbs.decisions.get(id);
+    const pending = this.pending.get(id);
+    if (pending !== undefined) return pending;
+    const bytes = this.dbs.decisions.getBinaryFast(id);
+    return bytes === undefined ? undefined : decodeDecision(id, bytes);
   }
 
   /** Writes the queued decisions into the current transaction (and their default-reward due times). */
@@ -40,7 +44,7 @@ export class DecisionLog {
     const batch = this.queue;
     this.queue = [];
     for (const rec of batch) {
-      this.dbs.decisions.put(rec.id, rec);
+      this.dbs.decisions.put(rec.id, encodeDecision(rec));
       const wait = this.rewardWaitMs(rec.campaign);
       if (wait !== undefined && wait > 0) this.dbs.due.put([rec.ts + wait, rec.id], rec.campaign);
     }

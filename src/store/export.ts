@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { DecisionRecord } from './types';
 import { decodeOutcome, openStoreDbs, outcomeRange, type StoreDbs } from './lmdb-env';
+import { decodeDecision } from './decision-codec';
 
 export type ExportedDecision = DecisionRecord & { outcomes: Record<string, number> };
 
@@ -15,8 +16,9 @@ export interface DecisionRange {
 export function* readDecisions(dbs: StoreDbs, opts: DecisionRange = {}): Generator<ExportedDecision> {
   const range = opts.from === undefined ? {} : { start: opts.from };
   // snapshot: false lets a long export not pin an old LMDB snapshot.
-  for (const { key, value } of dbs.decisions.getRange({ ...range, snapshot: false })) {
-    if (typeof key !== 'string') continue; // the shared-structures entry
+  for (const { key, value: bytes } of dbs.decisions.getRange({ ...range, snapshot: false })) {
+    if (typeof key !== 'string') continue;
+    const value = decodeDecision(key, bytes);
     if (opts.campaign !== undefined && value.campaign !== opts.campaign) continue;
     const outcomes: Record<string, number> = {};
     for (const o of dbs.outcomes.getRange(outcomeRange(value.id))) {

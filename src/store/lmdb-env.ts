@@ -1,5 +1,6 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { DecisionRecord } from './types';
+import { encodeDecision } from './decision-codec';
 import type { SegmentCountersRecord } from './counters';
 import type { CampaignLayout } from './arena';
 import type { ContactRecord } from '../fatigue/history';
@@ -41,8 +42,8 @@ export function outcomeKind(b: Uint8Array): 'a' | 'd' {
 /** The LMDB environment of the learning state and its sub-databases. */
 export interface StoreDbs {
   readonly env: RootDatabase;
-  /** decision id -> record (msgpack). */
-  readonly decisions: Database<DecisionRecord, string>;
+  /** decision id -> record (src/store/decision-codec.ts). */
+  readonly decisions: Database<Buffer, string>;
   /** `${decisionId}\0${offerId}` -> outcome (encodeOutcome). */
   readonly outcomes: Database<Buffer, string>;
   /** [campaign, segment] -> [capacity, ...table words] as Float64 bytes. */
@@ -61,16 +62,19 @@ export interface StoreDbs {
   readonly models: Database<unknown, string[]>;
 }
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 1: decisions in msgpack with shared structures. 2: decisions in the binary layout of
+ * decision-codec.ts; a schema-1 state is migrated when it is opened.
+ */
+export const SCHEMA_VERSION = 2;
+const STRUCTURES_KEY = Symbol.for('structures');
 
 export function openStoreDbs(path: string, mapSize: number): StoreDbs {
   // Default sync settings (no noSync): a resolved commit (then `flushed`) is on disk.
   const env = open({ path, maxDbs: 12, mapSize });
   const dbs: StoreDbs = {
     env,
-    // Shared structures: records of one shape are encoded against one stored structure instead of
-    // each carrying (and each decode re-building) its own, several times faster on both sides.
-    decisions: env.openDB<DecisionRecord, string>({ name: 'decisions', sharedStructuresKey: Symbol.for('structures') }),
+    decisions: env.openDB<Buffer, string>({ name: 'decisions', encoding: 'binary' }),
     outcomes: env.openDB<Buffer, string>({ name: 'outcomes', encoding: 'binary' }),
     arms: env.openDB<Buffer, [string, string]>({ name: 'arms', encoding: 'binary' }),
     counters: env.openDB<SegmentCountersRecord, [string, string]>({ name: 'counters' }),
@@ -82,10 +86,26 @@ export function openStoreDbs(path: string, mapSize: number): StoreDbs {
   };
   const schema = dbs.meta.get(['schema']);
   if (schema === undefined) dbs.meta.putSync(['schema'], SCHEMA_VERSION);
+  else if (schema === 1) migrateDecisionsV1(env, dbs);
   else if (schema !== SCHEMA_VERSION) {
     throw new RangeError(`learning state at ${path} has schema ${String(schema)}; this build reads ${SCHEMA_VERSION}`);
   }
   return dbs;
+}
+
+/** Rewrites a schema-1 decision log (msgpack) in the binary layout, in one transaction. */
+function migrateDecisionsV1(env: RootDatabase, dbs: StoreDbs): void {
+  const old = env.openDB<Omit<DecisionRecord, 'id'> & { id?: string }, string>({ name: 'decisions', sharedStructuresKey: STRUCTURES_KEY });
+  env.transactionSync(() => {
+    const rows: Array<[string, Buffer]> = [];
+    for (const { key, value } of old.getRange({ snapshot: false })) {
+      if (typeof key !== 'string') continue; // the shared-structures entry
+      rows.push([key, encodeDecision({ ...value, id: key })]);
+    }
+    for (const [key, bytes] of rows) dbs.decisions.put(key, bytes);
+    old.remove(STRUCTURES_KEY as unknown as string);
+    dbs.meta.put(['schema'], SCHEMA_VERSION);
+  });
 }
 
 const KEY_SEP = '\u0000';
