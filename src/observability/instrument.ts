@@ -7,6 +7,8 @@ import type { ServerMetrics } from './metrics';
 /** The logger methods calls are logged with (pino's Logger has them). */
 export interface CallLogger {
   debug?(obj: object, msg?: string): void;
+  /** pino's level check: lets a call skip building a log line nobody will write. */
+  isLevelEnabled?(level: string): boolean;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
@@ -86,6 +88,11 @@ function wrap(method: string, handler: Handler, opts: InstrumentOptions): Handle
       const code = err == null ? grpc.status.OK : (err.code ?? grpc.status.UNKNOWN);
       const errorCode = err == null ? null : errorCodeOf(err.details);
       metrics?.observe(method, code, errorCode, seconds);
+      const quiet = err == null || CLIENT_SIDE.has(code);
+      if (quiet && (logger.debug === undefined || logger.isLevelEnabled?.('debug') === false)) {
+        callback(err, value, trailer, flags);
+        return;
+      }
       const decisionId = err == null ? (value as { decisionId?: unknown } | null)?.decisionId : undefined;
       const line = {
         requestId: id,
@@ -95,7 +102,7 @@ function wrap(method: string, handler: Handler, opts: InstrumentOptions): Handle
         ...(typeof decisionId === 'string' ? { decisionId } : {}),
         ...(err == null ? {} : { error: errorCode, details: err.details }),
       };
-      if (err == null || CLIENT_SIDE.has(code)) logger.debug?.(line, 'call');
+      if (quiet) logger.debug?.(line, 'call');
       else if (code === grpc.status.INTERNAL || code === grpc.status.UNKNOWN) logger.error(line, 'call failed');
       else logger.warn(line, 'call failed');
       callback(err, value, trailer, flags);

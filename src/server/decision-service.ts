@@ -79,6 +79,19 @@ export function decisionHandlers(deps: DecisionDeps) {
         callback(toServiceError(err));
         return;
       }
+      if (executor.decideNow !== undefined) {
+        let res: DecideResponse;
+        try {
+          res = logAndRespond(store, req, executor.decideNow(req), call.request.explain);
+        } catch (err) {
+          admission.release();
+          callback(toServiceError(err));
+          return;
+        }
+        admission.release();
+        callback(null, res);
+        return;
+      }
       executor.decide(req).then(
         (r) => {
           admission.release();

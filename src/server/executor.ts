@@ -15,6 +15,11 @@ export interface DecideExecutor {
   readonly mode: ExecutionMode;
   readonly threads: number;
   decide(req: EngineRequest): Promise<EngineResult>;
+  /**
+   * The same decision computed synchronously, when this executor computes on the calling thread: the
+   * handler then answers in the same turn, without a promise and a microtask per request.
+   */
+  decideNow?(req: EngineRequest): EngineResult;
   close(): Promise<void>;
   /** Pool figures for metrics (pool mode only). */
   poolStats?(): { utilization: number; queueSize: number; threads: number };
@@ -32,6 +37,10 @@ export class InlineExecutor implements DecideExecutor {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  decideNow(req: EngineRequest): EngineResult {
+    return this.engine.decide(req);
   }
 
   async close(): Promise<void> {}
