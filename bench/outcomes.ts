@@ -1,7 +1,8 @@
 /**
  * Outcome ingestion through StreamOutcomes: Decide N times to get real decision ids, then stream one
  * outcome per decision and time from the first write to the summary, which the server sends only after
- * the outcomes are durable. Figures: outcomes/s (received and applied).
+ * the outcomes are durable. Figures: outcomes/s (received and applied). The stream's messages are
+ * pre-encoded (loadgen/outcome-stream.ts) so that the client's own cost does not set the figure.
  */
 import * as grpc from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +12,7 @@ import type { DecisionServiceClient } from '../src/generated/nudge/v1/DecisionSe
 import type { OutcomeSummary__Output } from '../src/generated/nudge/v1/OutcomeSummary';
 import { mulberry32 } from '../src/shared/mulberry32';
 import { customerId } from './loadgen/requests';
+import { encodeOutcomeChunks, streamOutcomes } from './loadgen/outcome-stream';
 
 export interface OutcomeBenchOptions {
   readonly address: string;
@@ -91,28 +93,18 @@ export async function benchOutcomes(o: OutcomeBenchOptions): Promise<OutcomeBenc
     return { decisions: 0, decideErrors, decideSeconds, outcomesSent: 0, streamSeconds: 0, writeSeconds: 0, outcomesPerSecond: 0, appliedPerSecond: 0, summary: null, visibleAfterMs: null, error: 'no decision succeeded' };
   }
   const baseline = await statsOutcomes(admin, o.campaign);
+  // Every third decision converts: a mix of rewards like a real batch job. Encoded before the clock.
+  const chunks = encodeOutcomeChunks(ids.map(({ decisionId, offerId }) => ({ decisionId, offerId, reward: rnd() < 0.33 ? 1 : 0 })));
   const s0 = performance.now();
   let writeSeconds = 0;
   try {
-    const summary = await new Promise<OutcomeSummary__Output>((resolve, reject) => {
-      const call = client.StreamOutcomes((err, res) => (err || !res ? reject(err ?? new Error('empty summary')) : resolve(res)));
-      let i = 0;
-      const write = (): void => {
-        while (i < ids.length) {
-          const { decisionId, offerId } = ids[i++];
-          // Every third decision converts: a mix of rewards like a real batch job.
-          if (!call.write({ decisionId, offerId, reward: rnd() < 0.33 ? 1 : 0 })) {
-            call.once('drain', write);
-            return;
-          }
-        }
-        writeSeconds = (performance.now() - s0) / 1000;
-        call.end();
-      };
-      write();
-    });
+    const r = await streamOutcomes(o.address, chunks);
     const streamSeconds = (performance.now() - s0) / 1000;
-    const visibleAfterMs = baseline === null ? null : await waitVisible(admin, o.campaign, baseline + summary.applied, performance.now());
+    writeSeconds = r.writeMs / 1000;
+    if (r.status !== '0' || r.summary === null) throw new Error(`StreamOutcomes ended with grpc-status ${String(r.status)}: ${r.message ?? 'no summary'}`);
+    const summary = r.summary as unknown as OutcomeSummary__Output;
+    const applied = Number(summary.applied);
+    const visibleAfterMs = baseline === null ? null : await waitVisible(admin, o.campaign, baseline + applied, performance.now());
     return {
       decisions: ids.length,
       decideErrors,
@@ -121,7 +113,7 @@ export async function benchOutcomes(o: OutcomeBenchOptions): Promise<OutcomeBenc
       streamSeconds,
       writeSeconds,
       outcomesPerSecond: Math.round(ids.length / streamSeconds),
-      appliedPerSecond: Math.round(summary.applied / streamSeconds),
+      appliedPerSecond: Math.round(applied / streamSeconds),
       summary,
       visibleAfterMs,
     };

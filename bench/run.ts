@@ -51,12 +51,12 @@ export function nudgeBaseEnv(workDir: string): Record<string, string> {
   };
 }
 
-/** node flags writing a CPU profile per Nudge process when --cpu-prof was given. */
+/** node flags writing a CPU profile per server process (Nudge and the floor) when --cpu-prof was given. */
 function profileArgs(o: SuiteOptions, label: string): string[] {
   if (!o.cpuProf) return [];
   const dir = path.join(o.outDir, 'profiles');
   fs.mkdirSync(dir, { recursive: true });
-  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `nudge-${label}-${Date.now()}.cpuprofile`];
+  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`];
 }
 
 function describeRun(s: Scenario, r: RunRecord): string {
@@ -70,7 +70,7 @@ async function runScenario(s: Scenario, o: SuiteOptions, floor: RunningTarget | 
   let error: string | undefined;
   if (useNudge) {
     try {
-      nudge = await start({ name: 'nudge', kind: 'nudge', env: s.env, nodeArgs: profileArgs(o, s.id) }, nudgeBaseEnv(workDir));
+      nudge = await start({ name: 'nudge', kind: 'nudge', env: s.env, nodeArgs: profileArgs(o, `nudge-${s.id}`) }, nudgeBaseEnv(workDir));
       targets.push(asSweepTarget(nudge));
     } catch (err) {
       error = `nudge did not start: ${err instanceof Error ? err.message : String(err)}`;
@@ -134,7 +134,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   const scenarios = [MAIN_SCENARIO, ...variantScenarios().filter((v) => o.variants.includes(v.id))];
   const results: ScenarioResult[] = [];
   let outcomes: SuiteResult['outcomes'] = { skipped: o.outcomes === 0 ? '--outcomes 0' : 'nudge not measured' };
-  const floor = targets.includes('floor') ? await start({ name: 'floor', kind: 'floor' }, {}) : null;
+  const floor = targets.includes('floor') ? await start({ name: 'floor', kind: 'floor', nodeArgs: profileArgs(o, 'floor') }, {}) : null;
   try {
     for (const s of scenarios) {
       if (!s.sweep && !targets.includes('nudge')) continue; // variants only change Nudge
