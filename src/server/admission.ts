@@ -1,6 +1,14 @@
 import type { Deadline } from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
-import { NudgeError } from '../errors';
+import { NudgeError, type ErrorCode } from '../errors';
+
+/** Why a call is refused before it is read. */
+export interface Refusal {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+const SHUTTING_DOWN: Refusal = Object.freeze({ code: 'NUDGE_SHUTTING_DOWN', message: 'the server is shutting down' });
 
 /** How late the main thread's event loop runs, in milliseconds. */
 export interface LagSource {
@@ -52,10 +60,13 @@ export class Admission {
     return this.inFlight;
   }
 
-  /** Takes `n` places or throws; the caller must release(n) exactly once after admit succeeded. */
-  admit(deadline: Deadline, n = 1, now = Date.now()): void {
-    if (this.draining) throw new NudgeError('NUDGE_SHUTTING_DOWN', 'the server is shutting down');
-    checkDeadline(deadline, this.minBudgetMs, now);
+  /**
+   * The refusals that do not depend on the request (draining, event-loop lag), as data rather than an
+   * Error: the shedding interceptor asks this for every Decide before grpc-js reads the message, and
+   * under overload it answers thousands of times a second. Counts the call as an arrival.
+   */
+  refusal(): Refusal | null {
+    if (this.draining) return SHUTTING_DOWN;
     if (this.maxLagMs > 0) {
       const source = this.lag as LagSource;
       if (source.ticks !== this.tick) {
@@ -66,13 +77,31 @@ export class Admission {
       this.arrivals++;
       const lag = this.arrivals > LAG_MIN_ARRIVALS ? source.lagMs() : 0;
       if (lag > this.maxLagMs) {
-        throw new NudgeError('NUDGE_OVERLOADED', `event-loop lag ${lag.toFixed(1)} ms exceeds the limit of ${this.maxLagMs} ms`);
+        return { code: 'NUDGE_OVERLOADED', message: `event-loop lag ${lag.toFixed(1)} ms exceeds the limit of ${this.maxLagMs} ms` };
       }
     }
+    return null;
+  }
+
+  /**
+   * The request-dependent checks, after refusal() passed: the deadline, then `n` places in flight.
+   * Throws; the caller must release(n) exactly once after take succeeded.
+   */
+  take(deadline: Deadline, n = 1, now = Date.now()): void {
+    checkDeadline(deadline, this.minBudgetMs, now);
     if (this.inFlight + n > this.maxInFlight) {
       throw new NudgeError('NUDGE_OVERLOADED', `${this.inFlight} requests in flight (limit ${this.maxInFlight})`);
     }
     this.inFlight += n;
+  }
+
+  /** refusal() then take(): every check at once, for callers without the shedding interceptor. */
+  admit(deadline: Deadline, n = 1, now = Date.now()): void {
+    if (this.draining) throw new NudgeError('NUDGE_SHUTTING_DOWN', 'the server is shutting down');
+    checkDeadline(deadline, this.minBudgetMs, now);
+    const r = this.refusal();
+    if (r !== null) throw new NudgeError(r.code, r.message);
+    this.take(deadline, n, now);
   }
 
   release(n = 1): void {

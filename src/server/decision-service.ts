@@ -74,7 +74,7 @@ export function decisionHandlers(deps: DecisionDeps) {
       try {
         const plain = decideRequest(call.request);
         req = withFatigue(store, call.request.explain ? { ...plain, explain: true } : plain);
-        admission.admit(call.getDeadline());
+        admission.take(call.getDeadline());
       } catch (err) {
         callback(toServiceError(err));
         return;
@@ -118,7 +118,7 @@ export function decisionHandlers(deps: DecisionDeps) {
       let reqs: EngineRequest[];
       try {
         reqs = decideBatchRequest(call.request).map((r) => withFatigue(store, r));
-        admission.admit(call.getDeadline(), reqs.length);
+        admission.take(call.getDeadline(), reqs.length);
       } catch (err) {
         callback(toServiceError(err));
         return;

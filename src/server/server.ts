@@ -14,6 +14,7 @@ import { openLmdbStore } from '../store/lmdb-store';
 import type { LearningStore } from '../store/types';
 import { FeatureAge } from '../observability/feature-age';
 import { instrumentService } from '../observability/instrument';
+import { sheddingInterceptor } from './shedding';
 import { ServerMetrics } from '../observability/metrics';
 import { serveMetrics, type MetricsEndpoint } from '../observability/metrics-server';
 import { bearerAuth } from '../security/auth';
@@ -83,6 +84,8 @@ function channelOptions(o: ServerOptions): grpc.ServerOptions {
     ...(o.maxConnectionAgeMs > 0 ? { 'grpc.max_connection_age_ms': o.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': o.shutdownTimeoutMs } : {}),
   };
 }
+
+const SHED_PATHS = ['/nudge.v1.DecisionService/Decide', '/nudge.v1.DecisionService/DecideBatch'];
 
 function hostOf(listen: string): string {
   return listen.slice(0, listen.lastIndexOf(':'));
@@ -166,7 +169,10 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
             campaigns: () => registry.list().map((c) => c.name),
             featureSnapshotAgeSeconds: () => featureAge.seconds(),
           });
-    const server = new grpc.Server(channelOptions(options));
+    // Draining and event-loop lag refuse Decide calls before grpc-js reads them (src/server/shedding.ts);
+    // the handlers then check the deadline and the in-flight limit.
+    const shedding = sheddingInterceptor(admission, SHED_PATHS, metrics === null ? null : (m, c, e, s) => metrics.observe(m, c, e, s));
+    const server = new grpc.Server({ ...channelOptions(options), interceptors: [shedding] });
     const decisionService = proto.nudge.v1.DecisionService.service;
     const adminService = proto.nudge.v1.AdminService.service;
     server.addService(
