@@ -47,7 +47,7 @@ export function renderMarkdown(r: SuiteResult): string {
     const capOk = main.capacityRatio !== null && main.capacityRatio >= 0.8;
     const p99Ok = main.at1000?.ratio !== null && main.at1000?.ratio !== undefined && main.at1000.ratio <= 1.25;
     const limited = Object.values(main.capacity).some((c) => c.generatorLimited);
-    L.push(`- capacity at the SLO ≥ 0.8 × floor: ${main.capacityRatio === null ? 'not measured (no floor capacity)' : `${f(main.capacityRatio)} → ${capOk ? 'met' : 'MISSED'}${limited ? ' (a capacity is generator-limited)' : ''}`}`);
+    L.push(`- capacity at the SLO ≥ 0.8 × floor: ${main.capacityRatio === null ? 'not measured (no floor capacity)' : `${f(main.capacityRatio)} → ${limited ? 'not judged (a capacity is generator-limited: the first failed rate was an invalid run)' : capOk ? 'met' : 'MISSED'}`}`);
     const atRuns = main.runs.filter((x) => x.rate === main.at1000?.rate);
     const atInvalid = atRuns.some((x) => !x.summary.valid);
     L.push(`- p99 at 1,000 req/s ≤ 1.25 × floor: ${main.at1000?.ratio == null ? 'not measured' : `${f(main.at1000.ratio)} → ${atInvalid ? 'not judged (invalid run: the generator fell behind)' : p99Ok ? 'met' : 'MISSED'}`}`);
