@@ -1,0 +1,72 @@
+/**
+ * CPU time per request of one server under a steady open-loop rate: the whole process and its main
+ * thread (from /proc), which is what sets capacity when the event loop is the bottleneck.
+ *
+ *   node dist/bench/cost.js --target nudge|floor [--rate 3000] [--duration 8000] [--campaign NAME]
+ *
+ * Starts the target, warms it up (1.5 s at the same rate, not measured), then measures. Prints one
+ * JSON line. NUDGE_* variables in the environment reach the Nudge process. Linux only (/proc).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { writeBenchCampaigns } from './campaign-files';
+import { runLoad } from './loadgen/driver';
+import { nudgeBaseEnv } from './run';
+import { MAIN_SCENARIO, requestsFor } from './scenarios';
+import { startTarget } from './targets';
+
+/** utime + stime of a process or thread, in ms (clock ticks of 10 ms). */
+function cpuMs(statFile: string): number {
+  const fields = fs.readFileSync(statFile, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+}
+
+async function main(): Promise<void> {
+  const o = new Command('cost')
+    .requiredOption('--target <kind>', 'nudge or floor')
+    .option('--rate <n>', 'offered rate, req/s', '3000')
+    .option('--duration <ms>', 'measured time', '8000')
+    .option('--campaign <name>', 'campaign named in the requests (default: the main scenario\'s)')
+    .parse()
+    .opts<{ target: string; rate: string; duration: string; campaign?: string }>();
+  if (o.target !== 'nudge' && o.target !== 'floor') throw new RangeError('--target must be nudge or floor');
+  const rate = Number(o.rate);
+  const duration = Number(o.duration);
+  if (!(rate > 0) || !(duration > 0)) throw new RangeError('--rate and --duration must be positive numbers');
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-cost-'));
+  writeBenchCampaigns(path.join(workDir, 'campaigns'), [10, 100, 1000]);
+  const t = await startTarget({ name: o.target, kind: o.target }, o.target === 'nudge' ? nudgeBaseEnv(workDir) : {});
+  try {
+    const requests = { ...requestsFor(MAIN_SCENARIO), ...(o.campaign === undefined ? {} : { campaign: o.campaign }) };
+    await runLoad({ target: t.address, rate, durationMs: 1000, warmupMs: 500, requests });
+    const proc = `/proc/${t.pid}/stat`;
+    const thread = `/proc/${t.pid}/task/${t.pid}/stat`;
+    const p0 = cpuMs(proc);
+    const m0 = cpuMs(thread);
+    const s = await runLoad({ target: t.address, rate, durationMs: duration, warmupMs: 0, requests });
+    const n = s.latencyMs.count;
+    const perReq = (ms: number): number => Math.round((ms * 1000) / n);
+    process.stdout.write(
+      `${JSON.stringify({
+        target: o.target,
+        rate,
+        requests: n,
+        errors: s.errors,
+        p99Ms: s.latencyMs.p99,
+        generatorValid: s.valid,
+        cpuUsPerRequest: { process: perReq(cpuMs(proc) - p0), mainThread: perReq(cpuMs(thread) - m0) },
+        loadAverage: os.loadavg()[0],
+      })}\n`,
+    );
+  } finally {
+    await t.close();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
