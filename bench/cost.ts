@@ -14,14 +14,9 @@ import { Command } from 'commander';
 import { writeBenchCampaigns } from './campaign-files';
 import { runLoad } from './loadgen/driver';
 import { nudgeBaseEnv } from './run';
+import { mainThreadCpuMs, processCpuMs } from './proc';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
 import { startTarget } from './targets';
-
-/** utime + stime of a process or thread, in ms (clock ticks of 10 ms). */
-function cpuMs(statFile: string): number {
-  const fields = fs.readFileSync(statFile, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
-}
 
 async function main(): Promise<void> {
   const o = new Command('cost')
@@ -41,10 +36,14 @@ async function main(): Promise<void> {
   try {
     const requests = { ...requestsFor(MAIN_SCENARIO), ...(o.campaign === undefined ? {} : { campaign: o.campaign }) };
     await runLoad({ target: t.address, rate, durationMs: 1000, warmupMs: 500, requests });
-    const proc = `/proc/${t.pid}/stat`;
-    const thread = `/proc/${t.pid}/task/${t.pid}/stat`;
-    const p0 = cpuMs(proc);
-    const m0 = cpuMs(thread);
+    // Both readers return null off Linux; a figure from half a reading would be wrong, so fail instead.
+    const read = (f: (pid: number) => number | null): number => {
+      const v = f(t.pid);
+      if (v === null) throw new Error(`cannot read the CPU time of process ${t.pid} from /proc`);
+      return v;
+    };
+    const p0 = read(processCpuMs);
+    const m0 = read(mainThreadCpuMs);
     const s = await runLoad({ target: t.address, rate, durationMs: duration, warmupMs: 0, requests });
     const n = s.latencyMs.count;
     const perReq = (ms: number): number => Math.round((ms * 1000) / n);
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
         errors: s.errors,
         p99Ms: s.latencyMs.p99,
         generatorValid: s.valid,
-        cpuUsPerRequest: { process: perReq(cpuMs(proc) - p0), mainThread: perReq(cpuMs(thread) - m0) },
+        cpuUsPerRequest: { process: perReq(read(processCpuMs) - p0), mainThread: perReq(read(mainThreadCpuMs) - m0) },
         loadAverage: os.loadavg()[0],
       })}\n`,
     );
