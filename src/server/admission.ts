@@ -66,21 +66,7 @@ export class Admission {
    * under overload it answers thousands of times a second. Counts the call as an arrival.
    */
   refusal(): Refusal | null {
-    if (this.draining) return SHUTTING_DOWN;
-    if (this.maxLagMs > 0) {
-      const source = this.lag as LagSource;
-      if (source.ticks !== this.tick) {
-        this.tick = source.ticks;
-        this.arrivals = 0;
-      }
-      // Calls, not customers: a call is the unit of main-thread cost that a refusal saves.
-      this.arrivals++;
-      const lag = this.arrivals > LAG_MIN_ARRIVALS ? source.lagMs() : 0;
-      if (lag > this.maxLagMs) {
-        return { code: 'NUDGE_OVERLOADED', message: `event-loop lag ${lag.toFixed(1)} ms exceeds the limit of ${this.maxLagMs} ms` };
-      }
-    }
-    return null;
+    return this.draining ? SHUTTING_DOWN : this.lagRefusal();
   }
 
   /**
@@ -89,19 +75,41 @@ export class Admission {
    */
   take(deadline: Deadline, n = 1, now = Date.now()): void {
     checkDeadline(deadline, this.minBudgetMs, now);
+    this.reserve(n);
+  }
+
+  /**
+   * Every check, in the order draining, deadline, lag, in-flight bound, for callers without the
+   * shedding interceptor. Throws; the caller must release(n) exactly once after admit succeeded.
+   */
+  admit(deadline: Deadline, n = 1, now = Date.now()): void {
+    if (this.draining) throw new NudgeError(SHUTTING_DOWN.code, SHUTTING_DOWN.message);
+    checkDeadline(deadline, this.minBudgetMs, now);
+    const lagged = this.lagRefusal();
+    if (lagged !== null) throw new NudgeError(lagged.code, lagged.message);
+    this.reserve(n);
+  }
+
+  /** Counts the call as an arrival of this lag sample period; refuses while the loop lags. */
+  private lagRefusal(): Refusal | null {
+    if (this.maxLagMs === 0) return null;
+    const source = this.lag as LagSource;
+    if (source.ticks !== this.tick) {
+      this.tick = source.ticks;
+      this.arrivals = 0;
+    }
+    // Calls, not customers: a call is the unit of main-thread cost that a refusal saves.
+    this.arrivals++;
+    const lag = this.arrivals > LAG_MIN_ARRIVALS ? source.lagMs() : 0;
+    if (lag <= this.maxLagMs) return null;
+    return { code: 'NUDGE_OVERLOADED', message: `event-loop lag ${lag.toFixed(1)} ms exceeds the limit of ${this.maxLagMs} ms` };
+  }
+
+  private reserve(n: number): void {
     if (this.inFlight + n > this.maxInFlight) {
       throw new NudgeError('NUDGE_OVERLOADED', `${this.inFlight} requests in flight (limit ${this.maxInFlight})`);
     }
     this.inFlight += n;
-  }
-
-  /** refusal() then take(): every check at once, for callers without the shedding interceptor. */
-  admit(deadline: Deadline, n = 1, now = Date.now()): void {
-    if (this.draining) throw new NudgeError('NUDGE_SHUTTING_DOWN', 'the server is shutting down');
-    checkDeadline(deadline, this.minBudgetMs, now);
-    const r = this.refusal();
-    if (r !== null) throw new NudgeError(r.code, r.message);
-    this.take(deadline, n, now);
   }
 
   release(n = 1): void {
