@@ -24,7 +24,7 @@ export interface DecisionDeps {
  * log it (impressions, and what outcomes join to) and reply. The log write is queued, not awaited:
  * it is durable within the store's next batch.
  */
-export function logAndRespond(store: LearningStore, req: EngineRequest, r: EngineResult, explain = false): DecideResponse {
+export function logAndRespond(store: LearningStore, req: EngineRequest, r: EngineResult): DecideResponse {
   const id = newDecisionId();
   const shown: ShownOffer[] = new Array<ShownOffer>(r.offers.length);
   for (let i = 0; i < r.offers.length; i++) {
@@ -48,7 +48,7 @@ export function logAndRespond(store: LearningStore, req: EngineRequest, r: Engin
   });
   return {
     decisionId: id,
-    offers: explain ? r.offers.map((o) => explained(o, r)) : (r.offers as DecideResponse['offers']),
+    offers: req.explain === true ? r.offers.map((o) => explained(o, r)) : (r.offers as DecideResponse['offers']),
     policy: r.policy,
     control: r.control,
     route: r.route,
@@ -66,6 +66,25 @@ function explained(o: EngineOffer, r: EngineResult): ScoredOffer {
   };
 }
 
+/** Takes the decision, logs it and answers (or answers its error), then gives back the admission place. */
+function finish(
+  deps: DecisionDeps,
+  req: EngineRequest,
+  callback: grpc.sendUnaryData<DecideResponse>,
+  decided: () => EngineResult,
+): void {
+  let res: DecideResponse;
+  try {
+    res = logAndRespond(deps.store, req, decided());
+  } catch (err) {
+    deps.admission.release();
+    callback(toServiceError(err));
+    return;
+  }
+  deps.admission.release();
+  callback(null, res);
+}
+
 export function decisionHandlers(deps: DecisionDeps) {
   const { executor, store, admission } = deps;
   return {
@@ -79,36 +98,17 @@ export function decisionHandlers(deps: DecisionDeps) {
         callback(toServiceError(err));
         return;
       }
-      if (executor.decideNow !== undefined) {
-        let res: DecideResponse;
-        try {
-          res = logAndRespond(store, req, executor.decideNow(req), call.request.explain);
-        } catch (err) {
-          admission.release();
-          callback(toServiceError(err));
-          return;
-        }
-        admission.release();
-        callback(null, res);
-        return;
+      // Inline: computed in this turn, no promise per request. Pool: when the worker answers.
+      if (executor.decideNow !== undefined) finish(deps, req, callback, () => executor.decideNow!(req));
+      else {
+        executor.decide(req).then(
+          (r) => finish(deps, req, callback, () => r),
+          (err: unknown) =>
+            finish(deps, req, callback, () => {
+              throw err;
+            }),
+        );
       }
-      executor.decide(req).then(
-        (r) => {
-          admission.release();
-          let res: DecideResponse;
-          try {
-            res = logAndRespond(store, req, r, call.request.explain);
-          } catch (err) {
-            callback(toServiceError(err));
-            return;
-          }
-          callback(null, res);
-        },
-        (err: unknown) => {
-          admission.release();
-          callback(toServiceError(err));
-        },
-      );
     },
 
     DecideBatch(
