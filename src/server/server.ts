@@ -171,7 +171,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
           });
     // Draining and event-loop lag refuse Decide calls before grpc-js reads them (src/server/shedding.ts);
     // the handlers then check the deadline and the in-flight limit.
-    const shedding = sheddingInterceptor(admission, SHED_PATHS, metrics === null ? null : (m, c, e, s) => metrics.observe(m, c, e, s));
+    const shedding = sheddingInterceptor(admission, SHED_PATHS, metrics);
     const server = new grpc.Server({ ...channelOptions(options), interceptors: [shedding] });
     const decisionService = proto.nudge.v1.DecisionService.service;
     const adminService = proto.nudge.v1.AdminService.service;

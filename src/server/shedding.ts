@@ -2,8 +2,12 @@ import * as grpc from '@grpc/grpc-js';
 import { ERROR_CODES } from '../errors';
 import type { Admission } from './admission';
 
-/** Records a refused call (the metrics' observe has this shape). */
-export type RefusalObserver = (method: string, code: number, errorCode: string, seconds: number) => void;
+/** Where refused calls are counted: ServerMetrics, like every answered call. */
+export interface RefusalMetrics {
+  observe(method: string, code: number, errorCode: string, seconds: number): void;
+}
+
+type Status = Parameters<grpc.ServerInterceptingCallInterface['sendStatus']>[0];
 
 /**
  * Sheds Decide and DecideBatch calls before grpc-js reads their message, as a grpc-js server
@@ -13,20 +17,22 @@ export type RefusalObserver = (method: string, code: number, errorCode: string, 
  * spends to answer a call. Here it is one trailers-only HEADERS frame; the message is never decoded.
  * Admitted calls get the call object back untouched: no wrapper on the path that matters.
  */
-export function sheddingInterceptor(admission: Admission, paths: readonly string[], observe: RefusalObserver | null): grpc.ServerInterceptor {
-  const shed = new Set(paths);
+export function sheddingInterceptor(admission: Admission, paths: readonly string[], metrics: RefusalMetrics | null): grpc.ServerInterceptor {
+  // path -> method name, as the metrics label it
+  const shed = new Map(paths.map((p) => [p, p.slice(p.lastIndexOf('/') + 1)]));
   // grpc-js types an interceptor's result as its ServerInterceptingCall class, but only uses the
   // ServerInterceptingCallInterface (getServerInterceptingCall reduces over plain calls), so the call
   // itself, or a refusing stand-in, is returned.
   const pass = (call: grpc.ServerInterceptingCallInterface): grpc.ServerInterceptingCall => call as grpc.ServerInterceptingCall;
   return (method, call) => {
-    if (!shed.has(method.path)) return pass(call);
+    const name = shed.get(method.path);
+    if (name === undefined) return pass(call);
     const refusal = admission.refusal();
     if (refusal === null) return pass(call);
     const { code, message } = refusal;
     const status = ERROR_CODES[code].grpc;
-    observe?.(method.path.slice(method.path.lastIndexOf('/') + 1), status, code, 0);
-    return pass(refused(call, { code: status, details: `${code}: ${message}`, metadata: new grpc.Metadata() }));
+    metrics?.observe(name, status, code, 0);
+    return pass(refused(call, { code: status, details: `${code}: ${message}` }));
   };
 }
 
@@ -35,7 +41,7 @@ export function sheddingInterceptor(admission: Admission, paths: readonly string
  * trailers-only response and never hands the handler a message or a half-close, so the handler does
  * not run.
  */
-function refused(next: grpc.ServerInterceptingCallInterface, status: grpc.StatusObject): grpc.ServerInterceptingCallInterface {
+function refused(next: grpc.ServerInterceptingCallInterface, status: Status): grpc.ServerInterceptingCallInterface {
   return {
     start: () => next.sendStatus(status),
     sendMetadata: () => undefined,
