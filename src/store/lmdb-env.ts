@@ -97,6 +97,7 @@ export function openStoreDbs(path: string, mapSize: number): StoreDbs {
 function migrateDecisionsV1(env: RootDatabase, dbs: StoreDbs): void {
   const old = env.openDB<Omit<DecisionRecord, 'id'> & { id?: string }, string>({ name: 'decisions', sharedStructuresKey: STRUCTURES_KEY });
   env.transactionSync(() => {
+    // Read everything first: the rewrite replaces values under the cursor that reads them.
     const rows: Array<[string, Buffer]> = [];
     for (const { key, value } of old.getRange({ snapshot: false })) {
       if (typeof key !== 'string') continue; // the shared-structures entry
