@@ -2,13 +2,12 @@ import { createLogisticThompsonBandit } from '../contextual/bandit';
 import { inferFeatureSpecs } from '../contextual/infer';
 import { VectorBuilder } from '../contextual/vector';
 import type { Kernel } from '../kernel/types';
-import { createArmTable, armTableWords, setPrior } from '../policies/arm-table';
 import { CONTEXTUAL_POLICIES } from '../policies/names';
 import { readContextualParams } from '../policies/logistic-thompson';
-import type { ArmsView, DecideContext, PolicyParams } from '../policies/types';
+import type { DecideContext, PolicyParams } from '../policies/types';
 import { OutcomeBuffer } from './outcomes';
 import { Rng } from './rng';
-import type { RunInput, RunResult } from './run';
+import { freshArms, type RunInput, type RunResult } from './run';
 import type { Scenario } from './scenario';
 
 /**
@@ -166,21 +165,7 @@ function runContextFree(input: ContextualRunInput): RunResult {
   const k = scenario.arms.count;
   const H = scenario.horizon;
   const delay = scenario.feedbackDelay;
-  const [pa, pb] = scenario.prior;
-  const table = createArmTable(new Float64Array(armTableWords(k)), k, k);
-  for (let i = 0; i < k; i++) setPrior(table, i, pa, pb);
-  const ones = new Float64Array(k).fill(1);
-  const view: { -readonly [K in keyof ArmsView]: ArmsView[K] } = {
-    k,
-    alpha: table.alpha,
-    beta: table.beta,
-    priorAlpha: table.priorAlpha,
-    priorBeta: table.priorBeta,
-    weights: ones,
-    boosts: ones,
-    cacheKey: input.cacheKey,
-    version: table.meta[1],
-  };
+  const { table, view } = freshArms(scenario, input.cacheKey);
   const { contextRng, rewardRng } = streams(scenario, input.run);
   const outcomes = new OutcomeBuffer(Math.min(delay, H), k, input.aggregate === true);
   // The policy's state is frozen between two feedback boundaries: draw the whole window at once.

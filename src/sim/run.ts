@@ -1,5 +1,5 @@
 import { setPrior, armTableWords, createArmTable } from '../policies/arm-table';
-import type { ArmsView, DecideContext, Policy } from '../policies/types';
+import type { ArmTable, ArmsView, DecideContext, Policy } from '../policies/types';
 import type { Kernel } from '../kernel/types';
 import type { PickSampler } from './samplers';
 import type { Scenario } from './scenario';
@@ -35,7 +35,7 @@ export interface RunInput {
 const PROGRESS_EVERY = 1 << 16;
 
 /** The one ArmsView of a run: the arrays are the table's own, only the version moves. */
-type MutableView = { -readonly [K in keyof ArmsView]: ArmsView[K] };
+export type MutableView = { -readonly [K in keyof ArmsView]: ArmsView[K] };
 
 /**
  * The decision context of the run, one object for all steps. stickyKey is built only when read (no
@@ -116,13 +116,10 @@ function stepsToSums(tally: Tally, picks: Int32Array, uniforms: Float64Array, ra
  * in locals and appends to the outcome buffer; checkpoints split it into segments instead of being
  * tested at every step.
  */
-export function runOne(input: RunInput): RunResult {
-  const { scenario, policy, sampler, kernel, checkpoints } = input;
+/** A run's arm table at the scenario prior, and the one ArmsView over it. */
+export function freshArms(scenario: Scenario, cacheKey: string): { table: ArmTable; view: MutableView } {
   const k = scenario.arms.count;
-  const H = scenario.horizon;
-  const delay = scenario.feedbackDelay;
   const [pa, pb] = scenario.prior;
-
   const table = createArmTable(new Float64Array(armTableWords(k)), k, k);
   for (let i = 0; i < k; i++) setPrior(table, i, pa, pb);
   const ones = new Float64Array(k).fill(1);
@@ -134,9 +131,20 @@ export function runOne(input: RunInput): RunResult {
     priorBeta: table.priorBeta,
     weights: ones,
     boosts: ones,
-    cacheKey: input.cacheKey,
+    cacheKey,
     version: table.meta[1],
   };
+  return { table, view };
+}
+
+export function runOne(input: RunInput): RunResult {
+  const { scenario, policy, sampler, kernel, checkpoints } = input;
+  const k = scenario.arms.count;
+  const H = scenario.horizon;
+  const delay = scenario.feedbackDelay;
+  const [pa, pb] = scenario.prior;
+
+  const { table, view } = freshArms(scenario, input.cacheKey);
   const world = new World(scenario, input.run);
   const rewardRng = new Rng(scenario.seed, input.run, 2);
   const rates = world.rates;
