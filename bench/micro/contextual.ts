@@ -17,6 +17,8 @@
  *
  *   node dist/bench/micro/contextual.js [--json FILE] [--max-time SECONDS] [--num-offers N] [--with-fallback]
  */
+import { InvalidArgumentError } from 'commander';
+import { microCommand, parseMicro } from './args';
 import * as fs from 'node:fs';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
@@ -64,31 +66,15 @@ interface Result {
 }
 
 function parseArgs(argv: string[]): Args {
-  let json: string | null = null;
-  let maxTime: number = DEFAULTS.maxTime;
-  let numOffers: number = DEFAULTS.numOffers;
-  let withFallback = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') {
-      const v = argv[++i];
-      if (!v) throw new TypeError('--json needs a file name');
-      json = v;
-    } else if (a === '--max-time') {
-      maxTime = Number(argv[++i]);
-      if (!(maxTime > 0)) throw new RangeError('--max-time must be a positive number of seconds');
-    } else if (a === '--num-offers') {
-      numOffers = Number(argv[++i]);
-      if (!Number.isInteger(numOffers) || numOffers < 1 || numOffers > DEFAULTS.offers) {
-        throw new RangeError(`--num-offers must be an integer in [1, ${DEFAULTS.offers}]`);
-      }
-    } else if (a === '--with-fallback') {
-      withFallback = true;
-    } else {
-      throw new RangeError(`unknown argument ${a} (use --json FILE, --max-time SECONDS, --num-offers N, --with-fallback)`);
-    }
-  }
-  return { json, maxTime, numOffers, withFallback };
+  const cmd = microCommand('bench:contextual', DEFAULTS.maxTime)
+    .option('--num-offers <n>', 'offers per decision', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > DEFAULTS.offers) throw new InvalidArgumentError(`--num-offers must be an integer in [1, ${DEFAULTS.offers}]`);
+      return n;
+    }, DEFAULTS.numOffers as number)
+    .option('--with-fallback', 'also measure the TypeScript kernel');
+  const o = parseMicro<{ numOffers: number; withFallback?: boolean }>(cmd, argv);
+  return { json: o.json, maxTime: o.maxTime, numOffers: o.numOffers, withFallback: o.withFallback === true };
 }
 
 

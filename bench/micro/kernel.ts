@@ -10,6 +10,7 @@
  *
  *   node dist/bench/micro/kernel.js [--json FILE] [--max-time SECONDS]
  */
+import { microCommand, parseMicro } from './args';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Benchmark from 'benchmark';
@@ -39,24 +40,6 @@ interface Result {
 
 const DEFAULTS = { maxTime: 3, ks: [10, 100, 1000], decisionK: 100, decisionN: 3, picksK: 10, picksReps: 100 } as const;
 
-function parseArgs(argv: string[]): { json: string | null; maxTime: number } {
-  let json: string | null = null;
-  let maxTime: number = DEFAULTS.maxTime;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') {
-      const v = argv[++i];
-      if (!v) throw new TypeError('--json needs a file name');
-      json = v;
-    } else if (a === '--max-time') {
-      maxTime = Number(argv[++i]);
-      if (!(maxTime > 0)) throw new RangeError('--max-time must be a positive number of seconds');
-    } else {
-      throw new RangeError(`unknown argument ${a} (use --json FILE, --max-time SECONDS)`);
-    }
-  }
-  return { json, maxTime };
-}
 
 /** Typical priors: alpha in [1, 50], beta in [1, 1000], fixed (deterministic) spread. */
 function priors(k: number): { alpha: Float64Array; beta: Float64Array } {
@@ -87,7 +70,7 @@ function stdlibTopN(draws: Float64Array, n: number, out: Uint32Array): void {
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseMicro(microCommand('bench:micro', DEFAULTS.maxTime), process.argv.slice(2));
   const native = loadNative();
   if (!native) console.warn(`native kernel unavailable, skipped: ${nativeLoadError()?.message ?? ''}`);
   const kernels: Array<[Impl, Kernel]> = [['fallback', createFallbackKernel()]];
