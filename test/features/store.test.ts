@@ -7,8 +7,8 @@ import { FeatureLoadError, loadSnapshot } from '../../src/features/loader';
 import { openFeatureReader } from '../../src/features/store';
 import { demoFeaturesCsv, generateDemoFeatures, loadDemoFeatures } from '../../src/features/demo';
 import type { FeatureReader } from '../../src/features/types';
+import { OBD_MEN_CSV } from '../support/obd';
 
-const OBD = resolve(__dirname, '../../../shared/data/obd/random/men/men.csv');
 const OBD_EVENTS = ['timestamp', 'item_id', 'position', 'click', 'propensity_score'];
 const HOOK = resolve(__dirname, '..', 'support', 'ts-register.cjs');
 const STORE = resolve(__dirname, '../../src/features/store.ts');
@@ -109,7 +109,7 @@ describe('loadSnapshot + reader', () => {
   });
 
   it('loads the OBD men.csv with the event columns excluded', async () => {
-    const rep = await loadSnapshot({ dataDir: dir, file: OBD, exclude: OBD_EVENTS });
+    const rep = await loadSnapshot({ dataDir: dir, file: OBD_MEN_CSV, exclude: OBD_EVENTS });
     expect(rep).toMatchObject({ rows: 10_000, badRows: 0 });
     const fields = rep.schema.fields;
     expect(fields.length).toBe(4 + 34);

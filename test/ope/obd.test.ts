@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { getKernel } from '../../src/kernel';
 import { evaluate } from '../../src/ope/evaluate';
 import { readObd } from '../../src/ope/obd';
+import { OBD_MEN_CSV } from '../support/obd';
 
-const OBD = path.resolve(__dirname, '../../../shared/data/obd');
 
 describe('OBD random/men evaluation', () => {
   it('replays thompson over the pooled log (~10000/34 matched) and estimates with intervals', async () => {
-    const data = await readObd(path.join(OBD, 'random/men/men.csv'));
+    const data = await readObd(OBD_MEN_CSV);
     const r = evaluate(data, { policy: 'thompson', position: 'pooled', kernel: getKernel(), bootstrap: { resamples: 200 } });
     const s = r.slots[0];
     expect(s.events).toBe(10_000);
@@ -27,7 +27,7 @@ describe('OBD random/men evaluation', () => {
   });
 
   it('evaluates position 1 by default and each position with "all"', async () => {
-    const data = await readObd(path.join(OBD, 'random/men/men.csv'));
+    const data = await readObd(OBD_MEN_CSV);
     const one = evaluate(data, { policy: 'random', kernel: getKernel(), bootstrap: { resamples: 20 } });
     expect(one.slots.map((s) => [s.position, s.events])).toEqual([[1, 3284]]);
     const all = evaluate(data, { policy: 'random', position: 'all', kernel: getKernel(), bootstrap: { resamples: 20 } });

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { readNudgeLog } from '../../src/ope/nudge-log';
 import { readObd } from '../../src/ope/obd';
 import { readPriors } from '../../src/ope/priors';
+import { OBD_MEN_CSV, OBD_PRIORS_CSV } from '../support/obd';
 
-const OBD = path.resolve(__dirname, '../../../shared/data/obd');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-ope-'));
 
 describe('Open Bandit Dataset reader', () => {
   it('reads the random/men log: 10,000 rows, 34 items, uniform propensities, 46 clicks', async () => {
-    const d = await readObd(path.join(OBD, 'random/men/men.csv'));
+    const d = await readObd(OBD_MEN_CSV);
     expect(d.events.length).toBe(10_000);
     expect(d.actions.length).toBe(34);
     expect(d.events.reduce((s, e) => s + e.reward, 0)).toBe(46);
@@ -27,9 +27,9 @@ describe('Open Bandit Dataset reader', () => {
   });
 
   it('reads the production BTS priors of one campaign', () => {
-    const p = readPriors(path.join(OBD, 'bts_production_prior.csv'), 'men');
+    const p = readPriors(OBD_PRIORS_CSV, 'men');
     expect(p.size).toBe(34);
-    expect(() => readPriors(path.join(OBD, 'bts_production_prior.csv'))).toThrow(/--prior-campaign/);
+    expect(() => readPriors(OBD_PRIORS_CSV)).toThrow(/--prior-campaign/);
   });
 });
 
