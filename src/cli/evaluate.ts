@@ -114,14 +114,15 @@ export function evaluateCommand(): Command {
     .option('--compare <file>', 'with --service: also report the CTR of this OBD log (e.g. bts/men/men.csv)')
     .action(async (flags: EvaluateFlags) => {
       try {
+        // Checked before anything touches the log file (sniffFormat reads it): a typo in the policy must
+        // not wait for, or be hidden by, a large or missing file.
+        checkPolicySpec(flags.policy);
         const format = flags.format ?? sniffFormat(flags.logs);
         if (format !== 'obd' && format !== 'nudge') throw new RangeError('--format must be "obd" or "nudge"');
         const position = parsePosition(flags.position);
         if (flags.learn !== 'none' && flags.learn !== 'logged') throw new RangeError('--learn must be "none" or "logged"');
         const seed = Number(flags.seed);
         if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError('--seed must be an integer >= 0');
-        // Check the spec before reading a large file.
-        checkPolicySpec(flags.policy);
         const data = format === 'obd' ? await readObd(flags.logs) : await readNudgeLog(flags.logs, { campaign: flags.campaign });
         if (data.events.length === 0) throw new RangeError(`${flags.logs}: no usable events`);
         if (flags.service) {

@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { evaluateCommand } from '../../src/cli/evaluate';
+import { OBD_MEN_CSV } from '../support/obd';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-eval-'));
-const MEN = path.resolve(__dirname, '../../../shared/data/obd/random/men/men.csv');
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -17,7 +17,7 @@ describe('nudge evaluate', () => {
       return true;
     });
     const json = path.join(tmp, 'e.json');
-    await evaluateCommand().parseAsync(['--logs', MEN, '--policy', 'epsilon-greedy:epsilon=0.2', '--json', json, '--resamples', '50'], { from: 'user' });
+    await evaluateCommand().parseAsync(['--logs', OBD_MEN_CSV, '--policy', 'epsilon-greedy:epsilon=0.2', '--json', json, '--resamples', '50'], { from: 'user' });
     expect(out.join('')).toMatch(/position 1: 3284 events/);
     const r = JSON.parse(fs.readFileSync(json, 'utf8'));
     expect(r.format).toBe('obd');
@@ -26,7 +26,8 @@ describe('nudge evaluate', () => {
 
   it('rejects a bad policy spec before reading the logs', async () => {
     const cmd = evaluateCommand().exitOverride().configureOutput({ writeErr: () => undefined });
-    await expect(cmd.parseAsync(['--logs', MEN, '--policy', 'ucb1:c=-1'], { from: 'user' })).rejects.toMatchObject({
+    // A log path that does not exist: only a check made before the file is touched can answer exit 2.
+    await expect(cmd.parseAsync(['--logs', '/nonexistent/obd.csv', '--policy', 'ucb1:c=-1'], { from: 'user' })).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringContaining('ucb1.c must be a number >= 0'),
     });
