@@ -2,16 +2,19 @@
  * CPU time per request of one server under a steady open-loop rate: the whole process and its main
  * thread (from /proc), which is what sets capacity when the event loop is the bottleneck.
  *
- *   node dist/bench/cost.js --target nudge|floor [--rate 3000] [--duration 8000] [--campaign NAME]
+ *   node dist/bench/cost.js --target nudge|floor [--rate 3000] [--duration 8000] [--campaign NAME] [--trace-gc]
  *
  * Starts the target, warms it up (1.5 s at the same rate, not measured), then measures. Prints one
  * JSON line. NUDGE_* variables in the environment reach the Nudge process. Linux only (/proc).
+ * --trace-gc runs the target with V8's --trace-gc-nvp and adds what its collections cost during the
+ * measured time: scavenges, mark-compacts, their pauses and phases, bytes promoted.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { writeBenchCampaigns } from './campaign-files';
+import { parseGcLine, summarizeGc, type GcEvent } from './gc-trace';
 import { runLoad } from './loadgen/driver';
 import { nudgeBaseEnv } from './run';
 import { mainThreadCpuMs, processCpuMs } from './proc';
@@ -24,15 +27,17 @@ async function main(): Promise<void> {
     .option('--rate <n>', 'offered rate, req/s', '3000')
     .option('--duration <ms>', 'measured time', '8000')
     .option('--campaign <name>', 'campaign named in the requests (default: the main scenario\'s)')
+    .option('--trace-gc', 'run the target with --trace-gc-nvp and report its collections during the measured time')
     .parse()
-    .opts<{ target: string; rate: string; duration: string; campaign?: string }>();
+    .opts<{ target: string; rate: string; duration: string; campaign?: string; traceGc?: boolean }>();
   if (o.target !== 'nudge' && o.target !== 'floor') throw new RangeError('--target must be nudge or floor');
   const rate = Number(o.rate);
   const duration = Number(o.duration);
   if (!(rate > 0) || !(duration > 0)) throw new RangeError('--rate and --duration must be positive numbers');
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-cost-'));
   writeBenchCampaigns(path.join(workDir, 'campaigns'), [10, 100, 1000]);
-  const t = await startTarget({ name: o.target, kind: o.target }, o.target === 'nudge' ? nudgeBaseEnv(workDir) : {});
+  const nodeArgs = o.traceGc === true ? ['--trace-gc-nvp'] : [];
+  const t = await startTarget({ name: o.target, kind: o.target, nodeArgs }, o.target === 'nudge' ? nudgeBaseEnv(workDir) : {});
   try {
     const requests = { ...requestsFor(MAIN_SCENARIO), ...(o.campaign === undefined ? {} : { campaign: o.campaign }) };
     await runLoad({ target: t.address, rate, durationMs: 1000, warmupMs: 500, requests });
@@ -44,7 +49,10 @@ async function main(): Promise<void> {
     };
     const p0 = read(processCpuMs);
     const m0 = read(mainThreadCpuMs);
+    // The target's output lines so far belong to start-up and warm-up; the measured ones follow.
+    const lines0 = t.output.length;
     const s = await runLoad({ target: t.address, rate, durationMs: duration, warmupMs: 0, requests });
+    const gc = o.traceGc === true ? summarizeGc(t.output.slice(lines0).map(parseGcLine).filter((e): e is GcEvent => e !== null)) : undefined;
     const n = s.latencyMs.count;
     const perReq = (ms: number): number => Math.round((ms * 1000) / n);
     process.stdout.write(
@@ -57,6 +65,7 @@ async function main(): Promise<void> {
         generatorValid: s.valid,
         cpuUsPerRequest: { process: perReq(read(processCpuMs) - p0), mainThread: perReq(read(mainThreadCpuMs) - m0) },
         loadAverage: os.loadavg()[0],
+        ...(gc === undefined ? {} : { gc }),
       })}\n`,
     );
   } finally {
