@@ -8,6 +8,15 @@ export interface MicroArgs {
   readonly maxTime: number;
 }
 
+/** A commander option parser for a positive integer, e.g. --rounds. */
+export function positiveInteger(flag: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer`);
+    return n;
+  };
+}
+
 function positiveSeconds(v: string): number {
   const n = Number(v);
   if (!(n > 0)) throw new InvalidArgumentError('--max-time must be a positive number of seconds');

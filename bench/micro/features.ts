@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { open, type Database } from 'lmdb';
 import { loadSnapshot } from '../../src/features/loader';
 import { openFeatureReader } from '../../src/features/store';
 import { featuresPath } from '../../src/features/env';
 import { demoCustomerId, demoFeaturesCsv, generateDemoFeatures } from '../../src/features/demo';
+import { positiveInteger } from './args';
 
 /**
  * Feature store micro-benchmark: bulk load rows/s (200k generated rows, CSV, end to end) and lookup
@@ -53,9 +55,11 @@ function lookupLoop(ids: readonly string[], get: (id: string) => boolean): { ns:
 }
 
 async function main(): Promise<void> {
-  const at = process.argv.indexOf('--rounds');
-  const rounds = at > 0 ? Number(process.argv[at + 1]) : 5;
-  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError('--rounds must be a positive integer');
+  // Not benchmark.js: each figure is a fixed-size pass repeated --rounds times (median and best).
+  const { rounds } = new Command('features')
+    .option('--rounds <n>', 'passes of each measurement', positiveInteger('--rounds'), 5)
+    .parse()
+    .opts<{ rounds: number }>();
   const loadBefore = loadavg()[0];
   const dir = mkdtempSync(join(tmpdir(), 'nudge-bench-features-'));
   try {
