@@ -9,17 +9,14 @@
  * --trace-gc runs the target with V8's --trace-gc-nvp and adds what its collections cost during the
  * measured time: scavenges, mark-compacts, their pauses and phases, bytes promoted.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { Command } from 'commander';
-import { writeBenchCampaigns } from './campaign-files';
 import { parseGcLine, summarizeGc, type GcEvent } from './gc-trace';
 import { runLoad } from './loadgen/driver';
-import { nudgeBaseEnv } from './run';
 import { mainThreadCpuMs, processCpuMs } from './proc';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
 import { startTarget } from './targets';
+import { benchWorkDir } from './workdir';
 
 async function main(): Promise<void> {
   const o = new Command('cost')
@@ -34,10 +31,9 @@ async function main(): Promise<void> {
   const rate = Number(o.rate);
   const duration = Number(o.duration);
   if (!(rate > 0) || !(duration > 0)) throw new RangeError('--rate and --duration must be positive numbers');
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-cost-'));
-  writeBenchCampaigns(path.join(workDir, 'campaigns'), [10, 100, 1000]);
+  const work = benchWorkDir('cost', [10, 100, 1000]);
   const nodeArgs = o.traceGc === true ? ['--trace-gc-nvp'] : [];
-  const t = await startTarget({ name: o.target, kind: o.target, nodeArgs }, o.target === 'nudge' ? nudgeBaseEnv(workDir) : {});
+  const t = await startTarget({ name: o.target, kind: o.target, nodeArgs }, o.target === 'nudge' ? work.nudgeEnv : {});
   try {
     const requests = { ...requestsFor(MAIN_SCENARIO), ...(o.campaign === undefined ? {} : { campaign: o.campaign }) };
     await runLoad({ target: t.address, rate, durationMs: 1000, warmupMs: 500, requests });
@@ -70,7 +66,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await t.close();
-    fs.rmSync(workDir, { recursive: true, force: true });
+    work.remove();
   }
 }
 

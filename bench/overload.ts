@@ -8,27 +8,17 @@
  * One Nudge process (defaults, inline unless NUDGE_MODE is set in the environment) and the benchmark's
  * generator; prints one JSON document on stdout. A benchmark figure, not a test.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { Command } from 'commander';
-import { benchCampaignName, writeBenchCampaigns } from './campaign-files';
+import { benchCampaignName } from './campaign-files';
 import { runLoad } from './loadgen/driver';
 import type { LoadSummary } from './loadgen/types';
-import { nudgeBaseEnv } from './run';
+import { readRssMb } from './proc';
 import { startTarget, type RunningTarget } from './targets';
+import { benchWorkDir } from './workdir';
 
 const SLO_MS = 10;
 const MAX_ERROR_RATE = 0.001;
-
-function rssMb(pid: number): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
-  } catch {
-    return null;
-  }
-}
 
 interface Measured {
   readonly summary: LoadSummary;
@@ -40,7 +30,7 @@ interface Measured {
 async function measure(t: RunningTarget, rate: number, durationMs: number, warmupMs: number): Promise<Measured> {
   let rssMax: number | null = null;
   const sampler = setInterval(() => {
-    const r = rssMb(t.pid);
+    const r = readRssMb(t.pid);
     if (r !== null && (rssMax === null || r > rssMax)) rssMax = r;
   }, 250);
   try {
@@ -48,7 +38,7 @@ async function measure(t: RunningTarget, rate: number, durationMs: number, warmu
       { target: t.address, rate, durationMs, warmupMs, drainMs: 3000, requests: { campaign: benchCampaignName(100), customerPrefix: 'c', customers: 10_000, numOffers: 3 } },
       { processes: 1 },
     );
-    return { summary, rssMaxMb: rssMax, rssEndMb: rssMb(t.pid), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) };
+    return { summary, rssMaxMb: rssMax, rssEndMb: readRssMb(t.pid), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) };
   } finally {
     clearInterval(sampler);
   }
@@ -88,9 +78,9 @@ async function main(): Promise<void> {
     .option('--compare', 'also run the overload with NUDGE_MAX_LAG_MS=0')
     .parse();
   const o = cli.opts<{ rates: string; factor: string; duration: string; sweepDuration: string; capacity?: string; compare?: boolean }>();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-overload-'));
-  writeBenchCampaigns(path.join(workDir, 'campaigns'), [100]);
-  const env = { NUDGE_MODE: process.env.NUDGE_MODE ?? 'inline', NUDGE_METRICS_LISTEN: 'off', ...nudgeBaseEnv(workDir) };
+  const work = benchWorkDir('overload', [100]);
+  // The server's defaults otherwise (metrics on, as in production), inline unless NUDGE_MODE says.
+  const env = { ...work.nudgeEnv, NUDGE_MODE: process.env.NUDGE_MODE ?? 'inline' };
   const out: Record<string, unknown> = { mode: env.NUDGE_MODE, cores: os.availableParallelism(), loadAverageAtStart: os.loadavg() };
   let t = await startTarget({ name: 'nudge', kind: 'nudge' }, env);
   try {
@@ -125,7 +115,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await t.close();
-    fs.rmSync(workDir, { recursive: true, force: true });
+    work.remove();
   }
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }

@@ -14,6 +14,16 @@ export function mainThreadCpuMs(pid: number): number | null {
   return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 }
 
+/** Resident set size (VmRSS) of a process in MB, one decimal, or null when unavailable. */
+export function readRssMb(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
 function statCpuMs(file: string): number | null {
   try {
     const stat = fs.readFileSync(file, 'utf8');

@@ -4,9 +4,8 @@
  */
 import { CommanderError } from 'commander';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeBenchCampaigns, benchCampaignName } from './campaign-files';
+import { benchCampaignName } from './campaign-files';
 import { machineInfo } from './machine';
 import { benchOutcomes } from './outcomes';
 import { parseSuiteOptions, type SuiteOptions, type TargetName } from './options';
@@ -16,6 +15,7 @@ import { MAIN_SCENARIO, requestsFor, variantScenarios, type Scenario } from './s
 import { runSoak } from './soak';
 import { capacityOf, runAt, sweep, type RunRecord, type SweepTarget } from './sweep';
 import { nudgeAvailable, startTarget, type RunningTarget, type TargetSpec } from './targets';
+import { benchWorkDir } from './workdir';
 
 const log = (msg: string): void => {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -38,19 +38,6 @@ function asSweepTarget(t: RunningTarget): SweepTarget {
   return { name: t.name, address: t.address, pid: t.pid, alive: () => t.child.exitCode === null && t.child.signalCode === null };
 }
 
-/** Environment shared by every Nudge process of a suite run. */
-export function nudgeBaseEnv(workDir: string): Record<string, string> {
-  return {
-    NUDGE_DATA_DIR: path.join(workDir, 'data'),
-    NUDGE_CAMPAIGNS: path.join(workDir, 'campaigns'),
-    NUDGE_LISTEN: '127.0.0.1:0',
-    NUDGE_SEED: '42',
-    NUDGE_DEMO: '1',
-    // An ephemeral metrics port: a fixed one collides with any other Nudge on the machine.
-    NUDGE_METRICS_LISTEN: '127.0.0.1:0',
-  };
-}
-
 /** node flags writing a CPU profile per server process (Nudge and the floor) when --cpu-prof was given. */
 function profileArgs(o: SuiteOptions, label: string): string[] {
   if (!o.cpuProf) return [];
@@ -64,13 +51,13 @@ function describeRun(s: Scenario, r: RunRecord): string {
   return `${s.id} ${r.target} @${r.rate}/s: p50 ${sm.latencyMs.p50} p99 ${sm.latencyMs.p99} max ${sm.latencyMs.max} ms, achieved ${Math.round(sm.achievedRate)}/s, errors ${sm.errorRate.toFixed(4)}, lateness p99 ${sm.lateness.p99Ms} ms, server CPU ${r.serverCpuShare ?? '?'}, load ${r.loadAverage}${sm.valid ? '' : ' INVALID'}${r.pass ? '' : ' (fail)'}`;
 }
 
-async function runScenario(s: Scenario, o: SuiteOptions, floor: RunningTarget | null, useNudge: boolean, workDir: string): Promise<ScenarioResult> {
+async function runScenario(s: Scenario, o: SuiteOptions, floor: RunningTarget | null, useNudge: boolean, nudgeEnv: Readonly<Record<string, string>>): Promise<ScenarioResult> {
   const targets: SweepTarget[] = floor ? [asSweepTarget(floor)] : [];
   let nudge: RunningTarget | null = null;
   let error: string | undefined;
   if (useNudge) {
     try {
-      nudge = await start({ name: 'nudge', kind: 'nudge', env: s.env, nodeArgs: profileArgs(o, `nudge-${s.id}`) }, nudgeBaseEnv(workDir));
+      nudge = await start({ name: 'nudge', kind: 'nudge', env: s.env, nodeArgs: profileArgs(o, `nudge-${s.id}`) }, nudgeEnv);
       targets.push(asSweepTarget(nudge));
     } catch (err) {
       error = `nudge did not start: ${err instanceof Error ? err.message : String(err)}`;
@@ -129,8 +116,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   const targets: TargetName[] = o.targets ?? (built ? ['floor', 'nudge'] : ['floor']);
   if (!built && o.targets === null) notes.push('Nudge is not built (dist/src/cli/main.js or dist/src/server/server.js missing): floor only.');
   if (machine.loadAverage[0] > 0.5) notes.push(`Load average ${machine.loadAverage[0]} at the start: other work shares the CPUs, figures are noisy.`);
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-bench-'));
-  writeBenchCampaigns(path.join(workDir, 'campaigns'), [10, 100, 1000]);
+  const work = benchWorkDir('bench', [10, 100, 1000]);
   const scenarios = [MAIN_SCENARIO, ...variantScenarios().filter((v) => o.variants.includes(v.id))];
   const results: ScenarioResult[] = [];
   let outcomes: SuiteResult['outcomes'] = { skipped: o.outcomes === 0 ? '--outcomes 0' : 'nudge not measured' };
@@ -139,12 +125,12 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     for (const s of scenarios) {
       if (!s.sweep && !targets.includes('nudge')) continue; // variants only change Nudge
       log(`scenario ${s.id}: ${s.label}`);
-      results.push(await runScenario(s, o, floor, targets.includes('nudge'), workDir));
+      results.push(await runScenario(s, o, floor, targets.includes('nudge'), work.nudgeEnv));
     }
     if (targets.includes('nudge') && o.outcomes > 0) {
       log(`StreamOutcomes: ${o.outcomes} decisions, then their outcomes`);
       try {
-        const n = await start({ name: 'nudge', kind: 'nudge' }, nudgeBaseEnv(workDir));
+        const n = await start({ name: 'nudge', kind: 'nudge' }, work.nudgeEnv);
         try {
           outcomes = await benchOutcomes({ address: n.address, campaign: benchCampaignName(100), decisions: o.outcomes, concurrency: 64, seed: 7 });
         } finally {
@@ -156,7 +142,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     }
   } finally {
     if (floor) await stop(floor);
-    fs.rmSync(workDir, { recursive: true, force: true });
+    work.remove();
   }
   const invalid = results.flatMap((s) => s.runs).filter((r) => !r.summary.valid).length;
   if (invalid > 0) notes.push(`${invalid} run(s) INVALID: the generator fell behind its schedule; see the Runs table.`);

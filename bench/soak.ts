@@ -4,16 +4,16 @@
  * second. Writes bench/results/soak.json and bench/results/rss-soak.svg.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeBenchCampaigns } from './campaign-files';
 import { runLoad } from './loadgen/driver';
 import type { LoadSummary } from './loadgen/types';
 import { machineInfo, type MachineInfo } from './machine';
 import type { SuiteOptions } from './options';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
 import { renderLineChart } from './svg';
+import { readRssMb } from './proc';
 import type { RunningTarget, TargetSpec } from './targets';
+import { benchWorkDir } from './workdir';
 
 export interface SoakSample {
   /** Seconds since the load started. */
@@ -64,15 +64,6 @@ export function readRssParts(pid: number): { anonMb: number | null; fileMb: numb
     return { anonMb: mb(/RssAnon:\s+(\d+)\s+kB/), fileMb: mb(/RssFile:\s+(\d+)\s+kB/) };
   } catch {
     return { anonMb: null, fileMb: null };
-  }
-}
-
-export function readRssMb(pid: number): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
-  } catch {
-    return null;
   }
 }
 
@@ -137,15 +128,14 @@ export interface SoakHooks {
 export async function runSoak(o: SuiteOptions, hooks: SoakHooks): Promise<{ json: string; svg: string }> {
   const minutes = o.soakMinutes ?? 10;
   const startedAt = new Date().toISOString();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-soak-'));
-  writeBenchCampaigns(path.join(workDir, 'campaigns'), [MAIN_SCENARIO.offers]);
+  const work = benchWorkDir('soak', [MAIN_SCENARIO.offers]);
   const samples: SoakSample[] = [];
   let load: LoadSummary | null = null;
   let error: string | undefined;
   let heapSource = 'none: the server wrote no line with "heapUsed" (set NUDGE_MEM_LOG_MS); RSS only';
   const nudge = await hooks.start(
     { name: 'nudge', kind: 'nudge', env: { NUDGE_MEM_LOG_MS: '1000' } },
-    { NUDGE_DATA_DIR: path.join(workDir, 'data'), NUDGE_CAMPAIGNS: path.join(workDir, 'campaigns'), NUDGE_SEED: '42', NUDGE_METRICS_LISTEN: '127.0.0.1:0' },
+    work.nudgeEnv,
   );
   try {
     hooks.log(`soak: ${minutes} min at ${o.soakRate} req/s against pid ${nudge.pid}`);
@@ -170,7 +160,7 @@ export async function runSoak(o: SuiteOptions, hooks: SoakHooks): Promise<{ json
     }
   } finally {
     await hooks.stop(nudge);
-    fs.rmSync(workDir, { recursive: true, force: true });
+    work.remove();
   }
   const warmupSeconds = Math.min(60, Math.round(minutes * 6));
   const result: SoakResult = { kind: 'nudge-soak', startedAt, machine: machineInfo(), minutes, rate: o.soakRate, heapSource, samples, verdict: soakVerdict(samples, warmupSeconds), anonVerdict: soakVerdict(samples.map((x) => ({ ...x, rssMb: x.rssAnonMb ?? null })), warmupSeconds), load, ...(error ? { error } : {}) };

@@ -14,108 +14,27 @@
  * by nghttp2 (no shorter), only the field name may be, and is matched against its known encoding.
  */
 import * as net from 'node:net';
-
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-const T_DATA = 0x0;
-const T_HEADERS = 0x1;
-const T_RST_STREAM = 0x3;
-const T_SETTINGS = 0x4;
-const T_PING = 0x6;
-const T_GOAWAY = 0x7;
-const T_WINDOW_UPDATE = 0x8;
-const T_CONTINUATION = 0x9;
-const F_END_STREAM = 0x1;
-const F_ACK = 0x1;
-const F_END_HEADERS = 0x4;
-const F_PADDED = 0x8;
-const F_PRIORITY = 0x20;
-const MAX_WINDOW = 2 ** 31 - 1;
-const S_MAX_CONCURRENT_STREAMS = 0x3;
-
-/** "grpc-status" Huffman-coded (RFC 7541 Appendix B), as nghttp2 sends a literal name when shorter. */
-const GRPC_STATUS_RAW = Buffer.from('grpc-status', 'latin1');
-const GRPC_STATUS_HUFFMAN = huffmanBits('100110 101100 101011 00100 010110 01000 01001 00011 01001 101101 01000');
-
-function huffmanBits(bits: string): Buffer {
-  const b = bits.replace(/ /g, '');
-  const padded = b + '1'.repeat((8 - (b.length % 8)) % 8);
-  const out = Buffer.alloc(padded.length / 8);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(padded.slice(i * 8, i * 8 + 8), 2);
-  return out;
-}
-
-function frameHeader(length: number, type: number, flags: number, stream: number): Buffer {
-  const h = Buffer.alloc(9);
-  h.writeUIntBE(length, 0, 3);
-  h[3] = type;
-  h[4] = flags;
-  h.writeUInt32BE(stream, 5);
-  return h;
-}
-
-function hpackString(s: string): Buffer {
-  const b = Buffer.from(s, 'latin1');
-  if (b.length >= 127) throw new RangeError('header too long for the fixed HPACK encoder');
-  return Buffer.concat([Buffer.from([b.length]), b]);
-}
-
-/** Header block: literal fields without indexing (static-table names where they exist). */
-export function requestHeaderBlock(path: string, authority: string): Buffer {
-  return Buffer.concat([
-    Buffer.from([0x83, 0x86]), // :method POST, :scheme http (static 3, 6)
-    Buffer.from([0x04]), hpackString(path), // :path, name static 4
-    Buffer.from([0x01]), hpackString(authority), // :authority, name static 1
-    Buffer.from([0x0f, 0x10]), hpackString('application/grpc'), // content-type, name static 31
-    Buffer.from([0x00]), hpackString('te'), hpackString('trailers'),
-  ]);
-}
-
-function readInt(buf: Buffer, p: number, prefixBits: number): [number, number] {
-  const max = (1 << prefixBits) - 1;
-  let v = buf[p] & max;
-  p++;
-  if (v < max) return [v, p];
-  let m = 0;
-  for (;;) {
-    const b = buf[p++];
-    v += (b & 0x7f) * 2 ** m;
-    m += 7;
-    if ((b & 0x80) === 0 || p >= buf.length) return [v, p];
-  }
-}
-
-/** grpc-status from a header block, or undefined when it has none. */
-export function findGrpcStatus(block: Buffer): string | undefined {
-  let p = 0;
-  while (p < block.length) {
-    const b = block[p];
-    if (b & 0x80) {
-      [, p] = readInt(block, p, 7);
-      continue;
-    }
-    if ((b & 0xe0) === 0x20) {
-      [, p] = readInt(block, p, 5);
-      continue;
-    }
-    let idx: number;
-    [idx, p] = readInt(block, p, b & 0x40 ? 6 : 4);
-    let nameIsStatus = false;
-    if (idx === 0) {
-      const huff = (block[p] & 0x80) !== 0;
-      let len: number;
-      [len, p] = readInt(block, p, 7);
-      const name = block.subarray(p, p + len);
-      p += len;
-      nameIsStatus = name.equals(huff ? GRPC_STATUS_HUFFMAN : GRPC_STATUS_RAW);
-    }
-    const vHuff = (block[p] & 0x80) !== 0;
-    let vlen: number;
-    [vlen, p] = readInt(block, p, 7);
-    if (nameIsStatus && !vHuff) return block.toString('latin1', p, p + vlen);
-    p += vlen;
-  }
-  return undefined;
-}
+import {
+  F_ACK,
+  F_END_HEADERS,
+  F_END_STREAM,
+  F_PADDED,
+  F_PRIORITY,
+  findGrpcStatus,
+  frameHeader,
+  MAX_WINDOW,
+  PREFACE,
+  requestHeaderBlock,
+  S_MAX_CONCURRENT_STREAMS,
+  T_CONTINUATION,
+  T_DATA,
+  T_GOAWAY,
+  T_HEADERS,
+  T_PING,
+  T_RST_STREAM,
+  T_SETTINGS,
+  T_WINDOW_UPDATE,
+} from './h2frames';
 
 export type RawDone = (status: string | undefined, transportError: string | undefined) => void;
 

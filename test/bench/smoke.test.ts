@@ -12,7 +12,7 @@ import { encodeHistogram, newHistogram } from '../../bench/loadgen/histogram';
 import { encodeDecideRequests, protoRoot } from '../../bench/loadgen/requests';
 import type { RawLoadResult } from '../../bench/loadgen/types';
 import { nudgeAvailable, parsePortLine, startTarget } from '../../bench/targets';
-import { findGrpcStatus, requestHeaderBlock } from '../../bench/loadgen/h2raw';
+import { findGrpcStatus, requestHeaderBlock } from '../../bench/loadgen/h2frames';
 import { runLoad } from '../../bench/loadgen/driver';
 import { distPath } from '../../bench/paths';
 
