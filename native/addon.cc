@@ -61,7 +61,7 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
     const View<double> shape = Float64Arg(info, 0, "shape");
     const View<double> out = Float64Arg(info, 1, "out");
     if (out.length != shape.length) ThrowRange(info.Env(), msg::OutLength("shape"));
-    CheckShapes(info.Env(), shape, "shape");
+    CheckElements(info.Env(), {shape, "shape", Rule::kPositiveFinite});
     for (size_t i = 0; i < shape.length; ++i) out.data[i] = sampler_.Gamma(shape.data[i]);
   }
 
@@ -81,7 +81,7 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
     const View<uint32_t> out_idx = Uint32Arg(info, 2, "outIdx");
     const uint32_t n = CheckN(info.Env(), nd, values.length);
     if (out_idx.length < n) ThrowRange(info.Env(), msg::kOutIdxLength);
-    CheckNotNaN(info.Env(), values, "values");
+    CheckElements(info.Env(), {values, "values", Rule::kNotNaN});
     TopN(values.data, static_cast<uint32_t>(values.length), n, out_idx.data, idx_scratch_);
   }
 
@@ -171,7 +171,6 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
     ThompsonPicks(sampler_, alpha.data, beta.data, k, reps, out_idx.data, out_max.data, const_scratch_.data());
   }
 
-  Sampler sampler_;
   void LinearScoresMethod(const Napi::CallbackInfo& info) {
     const View<double> m = Float64Arg(info, 0, "m");
     const View<double> q = Float64Arg(info, 1, "q");
@@ -183,14 +182,8 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
     const size_t dim = x.length;
     if (m.length != k * dim || q.length != k * dim) ThrowRange(info.Env(), msg::kWeightsLength);
     if (mean.length != k || sd.length != k) ThrowRange(info.Env(), msg::kMomentsLength);
-    for (size_t i = 0; i < dim; ++i) {
-      if (std::isnan(x.data[i])) ThrowRange(info.Env(), msg::NotNaN("x", i));
-    }
-    for (size_t i = 0; i < m.length; ++i) {
-      if (std::isnan(m.data[i])) ThrowRange(info.Env(), msg::NotNaN("m", i));
-      const double v = q.data[i];
-      if (!(v > 0 && v < HUGE_VAL)) ThrowRange(info.Env(), msg::PositiveFinite("q", i));
-    }
+    CheckElements(info.Env(), {x, "x", Rule::kNotNaN});
+    CheckElements(info.Env(), {m, "m", Rule::kNotNaN}, {q, "q", Rule::kPositiveFinite});
     LinearScores(sampler_, m.data, q.data, x.data, dim, k, mean.data, sd.data, out.data);
   }
 
@@ -205,14 +198,11 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
     const uint64_t m = CheckM(info.Env(), md);
     if (sd.length != k) ThrowRange(info.Env(), msg::kMeanSdLength);
     if (out.length != k * n) ThrowRange(info.Env(), msg::kOutKn);
-    for (size_t i = 0; i < k; ++i) {
-      if (std::isnan(mean.data[i])) ThrowRange(info.Env(), msg::NotNaN("mean", i));
-      const double s = sd.data[i];
-      if (!(s >= 0 && s < HUGE_VAL)) ThrowRange(info.Env(), msg::NonNegativeFinite("sd", i));
-    }
+    CheckElements(info.Env(), {mean, "mean", Rule::kNotNaN}, {sd, "sd", Rule::kNonNegativeFinite});
     GaussianPropensities(sampler_, mean.data, sd.data, k, n, m, out.data, draw_scratch_, top_scratch_, idx_scratch_);
   }
 
+  Sampler sampler_;
   std::vector<double> draw_scratch_;
   std::vector<uint32_t> top_scratch_;
   std::vector<uint32_t> idx_scratch_;

@@ -81,25 +81,57 @@ inline void CheckSameLength(Napi::Env env, const View<double>& a, const View<dou
   if (a.length != b.length) ThrowRange(env, msg::kSameLength);
 }
 
-inline bool PositiveFinite(double v) { return v > 0 && v < HUGE_VAL; }
+// Element rules, each with its message (messages.h). One loop applies them, so every entry point checks
+// elements the same way: index by index, and for two arrays a[i] before b[i] (the first bad index wins,
+// whichever array it is in), as src/kernel/checks.ts does.
+enum class Rule { kNotNaN, kPositiveFinite, kNonNegativeFinite };
 
-inline void CheckShapes(Napi::Env env, const View<double>& s, const char* name) {
-  for (size_t i = 0; i < s.length; ++i) {
-    if (!PositiveFinite(s.data[i])) ThrowRange(env, msg::PositiveFinite(name, i));
+inline bool Holds(Rule rule, double v) {
+  switch (rule) {
+    case Rule::kNotNaN:
+      return !std::isnan(v);
+    case Rule::kPositiveFinite:
+      return v > 0 && v < HUGE_VAL;
+    case Rule::kNonNegativeFinite:
+      return v >= 0 && v < HUGE_VAL;
+  }
+  return false;
+}
+
+inline std::string Violation(Rule rule, const char* name, size_t i) {
+  switch (rule) {
+    case Rule::kNotNaN:
+      return msg::NotNaN(name, i);
+    case Rule::kPositiveFinite:
+      return msg::PositiveFinite(name, i);
+    case Rule::kNonNegativeFinite:
+      return msg::NonNegativeFinite(name, i);
+  }
+  return std::string();
+}
+
+struct Checked {
+  const View<double>& view;
+  const char* name;
+  Rule rule;
+};
+
+inline void CheckElements(Napi::Env env, Checked a) {
+  for (size_t i = 0; i < a.view.length; ++i) {
+    if (!Holds(a.rule, a.view.data[i])) ThrowRange(env, Violation(a.rule, a.name, i));
   }
 }
 
-inline void CheckShapePairs(Napi::Env env, const View<double>& a, const View<double>& b) {
-  for (size_t i = 0; i < a.length; ++i) {
-    if (!PositiveFinite(a.data[i])) ThrowRange(env, msg::PositiveFinite("alpha", i));
-    if (!PositiveFinite(b.data[i])) ThrowRange(env, msg::PositiveFinite("beta", i));
+// `b` must be at least as long as `a` (the caller has checked the lengths).
+inline void CheckElements(Napi::Env env, Checked a, Checked b) {
+  for (size_t i = 0; i < a.view.length; ++i) {
+    if (!Holds(a.rule, a.view.data[i])) ThrowRange(env, Violation(a.rule, a.name, i));
+    if (!Holds(b.rule, b.view.data[i])) ThrowRange(env, Violation(b.rule, b.name, i));
   }
 }
 
-inline void CheckNotNaN(Napi::Env env, const View<double>& v, const char* name) {
-  for (size_t i = 0; i < v.length; ++i) {
-    if (std::isnan(v.data[i])) ThrowRange(env, msg::NotNaN(name, i));
-  }
+inline void CheckShapePairs(Napi::Env env, const View<double>& alpha, const View<double>& beta) {
+  CheckElements(env, {alpha, "alpha", Rule::kPositiveFinite}, {beta, "beta", Rule::kPositiveFinite});
 }
 
 }  // namespace nudge

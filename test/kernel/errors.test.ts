@@ -69,6 +69,23 @@ const CASES: Case[] = [
   ['betaQuantile: lengths', (k) => k.betaQuantile(F(1), F(1, 1), 0.5, F(0)), RangeError, MSG.sameLength],
   ['betaQuantile: out length', (k) => k.betaQuantile(F(1), F(1), 0.5, F()), RangeError, MSG.outLength('alpha')],
   ['betaQuantile: beta[0]', (k) => k.betaQuantile(F(1), F(-0), 0.5, F(0)), RangeError, MSG.positiveFinite('beta', 0)],
+  // linearScores(m, q, x, mean, sd, out): k = out.length arms, dim = x.length features
+  ['linearScores: q not typed', (k) => k.linearScores(F(0), bad([1]), F(1), F(0), F(0), F(0)), TypeError, MSG.float64('q')],
+  ['linearScores: out not typed', (k) => k.linearScores(F(0), F(1), F(1), F(0), F(0), bad(null)), TypeError, MSG.float64('out')],
+  ['linearScores: weights length', (k) => k.linearScores(F(0, 0), F(1), F(1), F(0), F(0), F(0)), RangeError, MSG.weightsLength],
+  ['linearScores: moments length', (k) => k.linearScores(F(0), F(1), F(1), F(0, 0), F(0), F(0)), RangeError, MSG.momentsLength],
+  ['linearScores: x[1] NaN', (k) => k.linearScores(F(0, 0), F(1, 1), F(1, NaN), F(0), F(0), F(0)), RangeError, MSG.notNaN('x', 1)],
+  ['linearScores: q[1] zero', (k) => k.linearScores(F(0, 0), F(1, 0), F(1, 1), F(0), F(0), F(0)), RangeError, MSG.positiveFinite('q', 1)],
+  ['linearScores: index order, q[0] before m[1]', (k) => k.linearScores(F(0, NaN), F(Infinity, 1), F(1, 1), F(0), F(0), F(0)), RangeError, MSG.positiveFinite('q', 0)],
+  ['linearScores: m[1] NaN', (k) => k.linearScores(F(0, NaN), F(1, 1), F(1, 1), F(0), F(0), F(0)), RangeError, MSG.notNaN('m', 1)],
+  // gaussianPropensities(mean, sd, n, m, out)
+  ['gaussianPropensities: n type', (k) => k.gaussianPropensities(F(0), F(1), bad('1'), 10, F(0)), TypeError, MSG.n],
+  ['gaussianPropensities: n > k', (k) => k.gaussianPropensities(F(0), F(1), 2, 10, F(0, 0)), RangeError, MSG.n],
+  ['gaussianPropensities: m = 0', (k) => k.gaussianPropensities(F(0), F(1), 1, 0, F(0)), RangeError, MSG.m],
+  ['gaussianPropensities: sd length', (k) => k.gaussianPropensities(F(0, 0), F(1), 1, 10, F(0, 0)), RangeError, MSG.meanSdLength],
+  ['gaussianPropensities: out length', (k) => k.gaussianPropensities(F(0, 0), F(1, 1), 1, 10, F(0)), RangeError, MSG.outKn],
+  ['gaussianPropensities: sd[1] negative', (k) => k.gaussianPropensities(F(0, 0), F(1, -1), 1, 10, F(0, 0)), RangeError, MSG.nonNegativeFinite('sd', 1)],
+  ['gaussianPropensities: index order, sd[0] before mean[1]', (k) => k.gaussianPropensities(F(0, NaN), F(Infinity, 1), 1, 10, F(0, 0)), RangeError, MSG.nonNegativeFinite('sd', 0)],
 ];
 
 function thrown(fn: () => void): unknown {
