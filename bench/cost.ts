@@ -3,11 +3,13 @@
  * thread (from /proc), which is what sets capacity when the event loop is the bottleneck.
  *
  *   node dist/bench/cost.js --target nudge|floor [--rate 3000] [--duration 8000] [--campaign NAME] [--trace-gc]
+ *                           [--node-arg FLAG ...]
  *
  * Starts the target, warms it up (1.5 s at the same rate, not measured), then measures. Prints one
  * JSON line. NUDGE_* variables in the environment reach the Nudge process. Linux only (/proc).
  * --trace-gc runs the target with V8's --trace-gc-nvp and adds what its collections cost during the
- * measured time: scavenges, mark-compacts, their pauses and phases, bytes promoted.
+ * measured time: scavenges, mark-compacts, their pauses and phases, bytes promoted. --node-arg passes a
+ * flag to the target's node process (repeat it for several), e.g. a V8 GC flag to try.
  */
 import * as os from 'node:os';
 import { Command } from 'commander';
@@ -25,14 +27,15 @@ async function main(): Promise<void> {
     .option('--duration <ms>', 'measured time', '8000')
     .option('--campaign <name>', 'campaign named in the requests (default: the main scenario\'s)')
     .option('--trace-gc', 'run the target with --trace-gc-nvp and report its collections during the measured time')
+    .option('--node-arg <flag>', 'a flag for the target\'s node process (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .parse()
-    .opts<{ target: string; rate: string; duration: string; campaign?: string; traceGc?: boolean }>();
+    .opts<{ target: string; rate: string; duration: string; campaign?: string; traceGc?: boolean; nodeArg: string[] }>();
   if (o.target !== 'nudge' && o.target !== 'floor') throw new RangeError('--target must be nudge or floor');
   const rate = Number(o.rate);
   const duration = Number(o.duration);
   if (!(rate > 0) || !(duration > 0)) throw new RangeError('--rate and --duration must be positive numbers');
   const work = benchWorkDir('cost', [10, 100, 1000]);
-  const nodeArgs = o.traceGc === true ? ['--trace-gc-nvp'] : [];
+  const nodeArgs = [...o.nodeArg, ...(o.traceGc === true ? ['--trace-gc-nvp'] : [])];
   const t = await startTarget({ name: o.target, kind: o.target, nodeArgs }, o.target === 'nudge' ? work.nudgeEnv : {});
   try {
     const requests = { ...requestsFor(MAIN_SCENARIO), ...(o.campaign === undefined ? {} : { campaign: o.campaign }) };
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${JSON.stringify({
         target: o.target,
+        ...(nodeArgs.length > 0 ? { nodeArgs } : {}),
         rate,
         requests: n,
         errors: s.errors,
