@@ -37,7 +37,9 @@ export interface SuiteOptions {
 const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakMinutes' | 'soakRate' | 'processes' | 'connections' | 'timer' | 'client' | 'sloMs' | 'cpuProf'>> = {
   full: {
     profile: 'full',
-    rates: [250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000],
+    // 500 req/s steps where both targets' capacities have been on this machine (2,000-5,000), so the
+    // capacity ratio is not decided by a coarse grid.
+    rates: [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 6000, 8000, 12000, 16000],
     variantRates: [1000, 3000],
     durationMs: 10_000,
     warmupMs: 3_000,
