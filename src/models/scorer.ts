@@ -133,7 +133,9 @@ export function treeLeaf(t: TreeSpec, x: Float64Array): number {
   let node = 0;
   for (;;) {
     const left = t.leftChildren[node]!;
-    // XGBoost keeps a leaf's value in split_conditions (base_weights holds the weight before the learning rate).
+    // XGBoost keeps a leaf's value in split_conditions (base_weights holds the weight before the learning
+    // rate): in its src/tree/tree_model.cc, RegTree::SaveModel writes every node's SplitCond(), and a
+    // node's split condition and leaf value share one union; prediction goes left when x < SplitCond().
     if (left === -1) return t.splitConditions[node]!;
     const v = x[t.splitIndices[node]!]!;
     if (Number.isNaN(v)) node = t.defaultLeft[node] ? left : t.rightChildren[node]!;
