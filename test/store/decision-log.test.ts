@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DecisionLog } from '../../src/store/decision-log';
+import { openStoreDbs, type StoreDbs } from '../../src/store/lmdb-env';
+import { decision, tempDir } from './helpers';
+
+describe('DecisionLog (queued, in flight, committed)', () => {
+  let t: ReturnType<typeof tempDir>;
+  let dbs: StoreDbs;
+  let log: DecisionLog;
+
+  beforeEach(() => {
+    t = tempDir();
+    dbs = openStoreDbs(join(t.dir, 'state'), 64 * 1024 * 1024);
+    // 'waits' has a one-hour reward wait (a due entry per decision), 'now' none.
+    log = new DecisionLog(dbs, (c) => (c === 'waits' ? 3_600_000 : 0));
+  });
+
+  afterEach(async () => {
+    await dbs.env.close();
+    t.cleanup();
+  });
+
+  it('finds a queued decision before any write, as the record it was given', () => {
+    const d = decision('now', ['a', 'b'], { features: [0.5, -1] });
+    log.add(d);
+    expect(log.queued).toBe(1);
+    expect(log.pendingCount).toBe(1);
+    expect(log.get(d.id)).toStrictEqual(d);
+    expect(dbs.decisions.getBinaryFast(d.id)).toBeUndefined();
+  });
+
+  it('writes the queue in one transaction, with due entries only where there is a reward wait', async () => {
+    const a = decision('waits', ['a']);
+    const b = decision('now', ['b']);
+    log.add(a);
+    log.add(b);
+    await dbs.env.transaction(() => log.writeQueued());
+    expect(log.queued).toBe(0);
+    // In flight until committed() is called: still answered from memory.
+    expect(log.pendingCount).toBe(2);
+    log.committed();
+    expect(log.pendingCount).toBe(0);
+    expect(log.get(a.id)).toStrictEqual(a);
+    expect(log.get(b.id)).toStrictEqual(b);
+    const due = [...dbs.due.getRange({})].map((e) => e.key);
+    expect(due).toEqual([[a.ts + 3_600_000, a.id]]);
+  });
+
+  it('puts a failed batch back in front of what was queued since, in order', async () => {
+    const first = [decision('now', ['a']), decision('now', ['b'])];
+    for (const d of first) log.add(d);
+    const later = decision('now', ['c']);
+    expect(() =>
+      dbs.env.transactionSync(() => {
+        log.writeQueued();
+        log.add(later); // arrives while the batch is in flight
+        throw new Error('disk full'); // aborts the transaction: nothing of the batch is written
+      }),
+    ).toThrow('disk full');
+    expect(dbs.decisions.getBinaryFast(first[0]!.id)).toBeUndefined(); // rolled back
+    log.requeue();
+    expect(log.queued).toBe(3);
+    // Still answered from memory while nothing is on disk.
+    expect(log.get(first[1]!.id)).toStrictEqual(first[1]);
+    await dbs.env.transaction(() => log.writeQueued());
+    log.committed();
+    expect(log.pendingCount).toBe(0);
+    const ids = [...dbs.decisions.getKeys({})];
+    expect(ids.sort()).toEqual([...first, later].map((d) => d.id).sort());
+  });
+
+  it('refuses a record it cannot encode without queueing it', () => {
+    const ok = decision('now', ['a']);
+    const bad = decision('now', ['a'], { customerId: 'x'.repeat(70_000) });
+    log.add(ok);
+    expect(() => log.add(bad)).toThrow(/customerId is longer than 65535 bytes/);
+    expect(log.queued).toBe(1);
+    expect(log.get(bad.id)).toBeUndefined();
+  });
+});
