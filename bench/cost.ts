@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     .option('--duration <ms>', 'measured time', '8000')
     .option('--campaign <name>', 'campaign named in the requests (default: the main scenario\'s)')
     .option('--trace-gc', 'run the target with --trace-gc-nvp and report its collections during the measured time')
-    .option('--node-arg <flag>', 'a flag for the target\'s node process (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--node-arg <flag>', 'a flag for the target\'s node process, written --node-arg=--flag (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .parse()
     .opts<{ target: string; rate: string; duration: string; campaign?: string; traceGc?: boolean; nodeArg: string[] }>();
   if (o.target !== 'nudge' && o.target !== 'floor') throw new RangeError('--target must be nudge or floor');
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   if (!(rate > 0) || !(duration > 0)) throw new RangeError('--rate and --duration must be positive numbers');
   const work = benchWorkDir('cost', [10, 100, 1000]);
   const nodeArgs = [...o.nodeArg, ...(o.traceGc === true ? ['--trace-gc-nvp'] : [])];
-  const t = await startTarget({ name: o.target, kind: o.target, nodeArgs }, o.target === 'nudge' ? work.nudgeEnv : {});
+  const t = await work.unlessFails(startTarget({ name: o.target, kind: o.target, nodeArgs }, o.target === 'nudge' ? work.nudgeEnv : {}));
   try {
     const requests = { ...requestsFor(MAIN_SCENARIO), ...(o.campaign === undefined ? {} : { campaign: o.campaign }) };
     await runLoad({ target: t.address, rate, durationMs: 1000, warmupMs: 500, requests });

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   // The server's defaults otherwise (metrics on, as in production), inline unless NUDGE_MODE says.
   const env = { ...work.nudgeEnv, NUDGE_MODE: process.env.NUDGE_MODE ?? 'inline' };
   const out: Record<string, unknown> = { mode: env.NUDGE_MODE, cores: os.availableParallelism(), loadAverageAtStart: os.loadavg() };
-  let t = await startTarget({ name: 'nudge', kind: 'nudge' }, env);
+  let t = await work.unlessFails(startTarget({ name: 'nudge', kind: 'nudge' }, env));
   try {
     let capacity = o.capacity === undefined ? 0 : Number(o.capacity);
     // A fresh process compiles its hot paths during the first seconds of traffic: not measured.

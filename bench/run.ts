@@ -120,7 +120,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   const scenarios = [MAIN_SCENARIO, ...variantScenarios().filter((v) => o.variants.includes(v.id))];
   const results: ScenarioResult[] = [];
   let outcomes: SuiteResult['outcomes'] = { skipped: o.outcomes === 0 ? '--outcomes 0' : 'nudge not measured' };
-  const floor = targets.includes('floor') ? await start({ name: 'floor', kind: 'floor', nodeArgs: profileArgs(o, 'floor') }, {}) : null;
+  const floor = targets.includes('floor') ? await work.unlessFails(start({ name: 'floor', kind: 'floor', nodeArgs: profileArgs(o, 'floor') }, {})) : null;
   try {
     for (const s of scenarios) {
       if (!s.sweep && !targets.includes('nudge')) continue; // variants only change Nudge

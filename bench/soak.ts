@@ -133,10 +133,7 @@ export async function runSoak(o: SuiteOptions, hooks: SoakHooks): Promise<{ json
   let load: LoadSummary | null = null;
   let error: string | undefined;
   let heapSource = 'none: the server wrote no line with "heapUsed" (set NUDGE_MEM_LOG_MS); RSS only';
-  const nudge = await hooks.start(
-    { name: 'nudge', kind: 'nudge', env: { NUDGE_MEM_LOG_MS: '1000' } },
-    work.nudgeEnv,
-  );
+  const nudge = await work.unlessFails(hooks.start({ name: 'nudge', kind: 'nudge', env: { NUDGE_MEM_LOG_MS: '1000' } }, work.nudgeEnv));
   try {
     hooks.log(`soak: ${minutes} min at ${o.soakRate} req/s against pid ${nudge.pid}`);
     const t0 = Date.now();

@@ -13,13 +13,25 @@ export interface BenchWorkDir {
   readonly nudgeEnv: Readonly<Record<string, string>>;
   /** Deletes the directory and everything Nudge wrote in it. */
   remove(): void;
+  /** `p`, removing the directory first if it rejects: for what runs before the caller's try/finally. */
+  unlessFails<T>(p: Promise<T>): Promise<T>;
 }
 
 /** A fresh directory under the OS's temporary directory, with campaign files for `offerCounts` offers. */
 export function benchWorkDir(prefix: string, offerCounts: readonly number[]): BenchWorkDir {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nudge-${prefix}-`));
   writeBenchCampaigns(path.join(dir, 'campaigns'), offerCounts);
-  return { dir, nudgeEnv: nudgeBaseEnv(dir), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const remove = (): void => fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    dir,
+    nudgeEnv: nudgeBaseEnv(dir),
+    remove,
+    unlessFails: (p) =>
+      p.catch((err: unknown) => {
+        remove();
+        throw err;
+      }),
+  };
 }
 
 /** Environment shared by every Nudge process of a run whose directory is `workDir`. */
