@@ -209,3 +209,30 @@ describe('suite smoke (compiled bench, separate processes)', () => {
     for (const r of nudgeRuns) expect(r.summary.ok).toBe(r.summary.scheduled);
   }, 120_000);
 });
+
+describe('cost.js (compiled, a separate server process)', () => {
+  it('reports CPU per request and, with --trace-gc, the collections of the measured time', async () => {
+    // A 1 MB semi-space makes scavenges certain within a second at this rate; it also shows that
+    // --node-arg reaches the server process.
+    const { stdout } = await run(
+      process.execPath,
+      [distPath('bench', 'cost.js'), '--target', 'floor', '--rate', '300', '--duration', '1000', '--trace-gc', '--node-arg=--max-semi-space-size=1'],
+      { timeout: 60_000 },
+    );
+    const r = JSON.parse(stdout) as {
+      target: string;
+      nodeArgs: string[];
+      requests: number;
+      errors: Record<string, number>;
+      cpuUsPerRequest: { process: number; mainThread: number };
+      gc: { scavenges: { count: number; promotedMB: number }; markCompacts: { count: number; pausesMs: number[] } };
+    };
+    expect(r.target).toBe('floor');
+    expect(r.nodeArgs).toEqual(['--max-semi-space-size=1', '--trace-gc-nvp']);
+    expect(r.requests).toBe(300);
+    expect(r.errors).toEqual({});
+    expect(r.cpuUsPerRequest.process).toBeGreaterThan(0);
+    expect(r.gc.scavenges.count).toBeGreaterThan(0);
+    expect(r.gc.markCompacts.pausesMs).toHaveLength(r.gc.markCompacts.count);
+  }, 60_000);
+});
