@@ -8,7 +8,7 @@ import type { DecideBatchResponse } from '../generated/nudge/v1/DecideBatchRespo
 import type { DecideRequest__Output } from '../generated/nudge/v1/DecideRequest';
 import type { DecideResponse } from '../generated/nudge/v1/DecideResponse';
 import type { ScoredOffer } from '../generated/nudge/v1/ScoredOffer';
-import type { LearningStore, ShownOffer } from '../store/types';
+import type { LearningStore } from '../store/types';
 import type { Admission } from './admission';
 import type { DecideExecutor } from './executor';
 import { decideBatchRequest, decideRequest } from './validate';
@@ -26,11 +26,6 @@ export interface DecisionDeps {
  */
 export function logAndRespond(store: LearningStore, req: EngineRequest, r: EngineResult): DecideResponse {
   const id = newDecisionId();
-  const shown: ShownOffer[] = new Array<ShownOffer>(r.offers.length);
-  for (let i = 0; i < r.offers.length; i++) {
-    const o = r.offers[i]!;
-    shown[i] = { offerId: o.offerId, score: o.score, probability: o.probability, propensity: o.propensity };
-  }
   store.logDecision({
     id,
     ts: Date.now(),
@@ -43,7 +38,8 @@ export function logAndRespond(store: LearningStore, req: EngineRequest, r: Engin
     configVersion: r.configVersion,
     modelVersion: r.modelVersion ?? '',
     control: r.control,
-    offers: shown,
+    // The engine's offers as they are: the store encodes the record at once and keeps none of it.
+    offers: r.offers,
     ...(r.features !== undefined ? { features: r.features } : {}),
   });
   return {

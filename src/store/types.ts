@@ -100,7 +100,10 @@ export interface CampaignCounters {
 export interface LearningStore extends ArmsLookup {
   /** Handles for workers (null for a store that is not shared-memory based). */
   readonly handles: ArenaHandles | null;
-  /** Queues a decision for the log; durable within the next batch (milliseconds). Counts impressions. */
+  /**
+   * Queues a decision for the log; durable within the next batch (milliseconds). Counts impressions.
+   * Keeps nothing of `record`: the Decide path passes the engine's own offer objects.
+   */
   logDecision(record: DecisionRecord): void;
   /**
    * Applies outcomes in order in one durable transaction: idempotency per (decision, offer), posterior
