@@ -78,18 +78,6 @@ export class Admission {
     this.reserve(n);
   }
 
-  /**
-   * Every check, in the order draining, deadline, lag, in-flight bound, for callers without the
-   * shedding interceptor. Throws; the caller must release(n) exactly once after admit succeeded.
-   */
-  admit(deadline: Deadline, n = 1, now = Date.now()): void {
-    if (this.draining) throw new NudgeError(SHUTTING_DOWN.code, SHUTTING_DOWN.message);
-    checkDeadline(deadline, this.minBudgetMs, now);
-    const lagged = this.lagRefusal();
-    if (lagged !== null) throw new NudgeError(lagged.code, lagged.message);
-    this.reserve(n);
-  }
-
   /** Counts the call as an arrival of this lag sample period; refuses while the loop lags. */
   private lagRefusal(): Refusal | null {
     if (this.maxLagMs === 0) return null;

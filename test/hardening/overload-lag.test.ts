@@ -5,7 +5,7 @@ import { NudgeError, toServiceError } from '../../src/errors';
 import { Admission, EventLoopLag, LAG_MIN_ARRIVALS, lagIntervalMs, type LagSource } from '../../src/server/admission';
 import { RawH2Connection } from '../../bench/loadgen/h2raw';
 import { DECIDE_PATH, encodeDecideRequests } from '../../bench/loadgen/requests';
-import { call, campaignFile, startTestServer, type TestServer } from '../server/helpers';
+import { admit, call, campaignFile, startTestServer, type TestServer } from '../server/helpers';
 
 /** A lag source the test drives by hand. */
 class FakeLag implements LagSource {
@@ -47,20 +47,20 @@ describe('admission refuses while the event loop lags', () => {
     const a = new Admission(100, 0, 5, lag);
     lag.value = 12.34;
     // The first few arrivals of a sample period pass: a lagging loop with few requests is not theirs.
-    for (let i = 0; i < LAG_MIN_ARRIVALS; i++) a.admit(Infinity);
+    for (let i = 0; i < LAG_MIN_ARRIVALS; i++) admit(a, Infinity);
     expect(lag.reads).toBe(0);
-    expect(refusal(() => a.admit(Infinity))).toEqual({
+    expect(refusal(() => admit(a, Infinity))).toEqual({
       code: 'NUDGE_OVERLOADED',
       message: 'event-loop lag 12.3 ms exceeds the limit of 5 ms',
       grpc: grpc.status.RESOURCE_EXHAUSTED,
     });
-    expect(refusal(() => a.admit(Infinity, 10)).message).toBe('event-loop lag 12.3 ms exceeds the limit of 5 ms');
+    expect(refusal(() => admit(a, Infinity, 10)).message).toBe('event-loop lag 12.3 ms exceeds the limit of 5 ms');
     // A refusal takes no place.
     expect(a.current).toBe(LAG_MIN_ARRIVALS);
     lag.value = 5; // at the limit is not over it
-    a.admit(Infinity);
+    admit(a, Infinity);
     lag.value = 0.4;
-    a.admit(Infinity, 3);
+    admit(a, Infinity, 3);
     expect(a.current).toBe(LAG_MIN_ARRIVALS + 4);
     a.release(LAG_MIN_ARRIVALS + 4);
     expect(a.current).toBe(0);
@@ -70,36 +70,38 @@ describe('admission refuses while the event loop lags', () => {
     const lag = new FakeLag();
     const a = new Admission(10_000, 0, 5, lag);
     lag.value = 50;
-    for (let i = 0; i < LAG_MIN_ARRIVALS; i++) a.admit(Infinity, 100);
-    expect(refusal(() => a.admit(Infinity, 100)).code).toBe('NUDGE_OVERLOADED');
-    expect(refusal(() => a.admit(Infinity)).code).toBe('NUDGE_OVERLOADED');
+    for (let i = 0; i < LAG_MIN_ARRIVALS; i++) admit(a, Infinity, 100);
+    expect(refusal(() => admit(a, Infinity, 100)).code).toBe('NUDGE_OVERLOADED');
+    expect(refusal(() => admit(a, Infinity)).code).toBe('NUDGE_OVERLOADED');
     lag.ticks++;
-    a.admit(Infinity, 100);
+    admit(a, Infinity, 100);
     expect(a.current).toBe((LAG_MIN_ARRIVALS + 1) * 100);
   });
 
-  it('keeps the other refusals and their order: draining, then deadline, then lag, then the in-flight bound', () => {
+  it('keeps the other refusals and their order as served: draining, then lag, then deadline, then the in-flight bound', () => {
     const lag = new FakeLag();
     const limit = LAG_MIN_ARRIVALS + 2;
     const a = new Admission(limit, 10, 5, lag);
     lag.value = 50;
-    expect(refusal(() => a.admit(Date.now() + 1)).code).toBe('NUDGE_DEADLINE_EXCEEDED');
-    for (let i = 0; i < LAG_MIN_ARRIVALS; i++) a.admit(Infinity);
-    expect(refusal(() => a.admit(Infinity)).message).toBe('event-loop lag 50.0 ms exceeds the limit of 5 ms');
+    for (let i = 0; i < LAG_MIN_ARRIVALS; i++) admit(a, Infinity);
+    expect(refusal(() => admit(a, Infinity)).message).toBe('event-loop lag 50.0 ms exceeds the limit of 5 ms');
     expect(a.current).toBe(LAG_MIN_ARRIVALS);
+    // The interceptor's lag refusal comes before the handler reads the deadline.
+    expect(refusal(() => admit(a, Date.now() + 1)).code).toBe('NUDGE_OVERLOADED');
     lag.value = 0;
-    a.admit(Infinity, 2);
-    expect(refusal(() => a.admit(Infinity)).message).toBe(`${limit} requests in flight (limit ${limit})`);
+    expect(refusal(() => admit(a, Date.now() + 1)).code).toBe('NUDGE_DEADLINE_EXCEEDED');
+    admit(a, Infinity, 2);
+    expect(refusal(() => admit(a, Infinity)).message).toBe(`${limit} requests in flight (limit ${limit})`);
     a.drain();
     lag.value = 50;
-    expect(refusal(() => a.admit(Infinity)).code).toBe('NUDGE_SHUTTING_DOWN');
+    expect(refusal(() => admit(a, Infinity)).code).toBe('NUDGE_SHUTTING_DOWN');
   });
 
   it('a limit of 0 never consults the lag', () => {
     const lag = new FakeLag();
     lag.value = 1e6;
     const a = new Admission(100, 0, 0, lag);
-    for (let i = 0; i < 50; i++) a.admit(Infinity);
+    for (let i = 0; i < 50; i++) admit(a, Infinity);
     expect(lag.reads).toBe(0);
     expect(new Admission(10, 0).current).toBe(0);
   });

@@ -4,8 +4,10 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { AdminServiceClient } from '../../src/generated/nudge/v1/AdminService';
 import type { DecisionServiceClient } from '../../src/generated/nudge/v1/DecisionService';
+import { NudgeError } from '../../src/errors';
 import { loadNudgeProto } from '../../src/proto';
 import type { ServerOptions } from '../../src/config';
+import type { Admission } from '../../src/server/admission';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { mulberry32 as rng } from '../../src/shared/mulberry32';
 
@@ -110,4 +112,14 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/**
+ * Admission as a served Decide meets it: the shedding interceptor's refusal() (draining, lag), then the
+ * handler's take() (deadline, places in flight). Throws the NudgeError the client would get.
+ */
+export function admit(a: Admission, deadline: grpc.Deadline, n = 1): void {
+  const refused = a.refusal();
+  if (refused !== null) throw new NudgeError(refused.code, refused.message);
+  a.take(deadline, n);
 }

@@ -7,6 +7,7 @@ import type { TaskItemResult } from '../../src/engine/types';
 import { Admission, checkDeadline } from '../../src/server/admission';
 import { MicroBatcher } from '../../src/server/batcher';
 import { decideBatchRequest, decideRequest, outcomeProblem } from '../../src/server/validate';
+import { admit } from './helpers';
 
 const codeOf = (fn: () => unknown): string => {
   try {
@@ -59,17 +60,17 @@ describe('request validation', () => {
 describe('admission', () => {
   it('bounds requests in flight, refuses close deadlines and everything while draining', () => {
     const a = new Admission(2, 5);
-    a.admit(Infinity);
-    a.admit(new Date(Date.now() + 60_000));
-    expect(codeOf(() => a.admit(Infinity))).toBe('NUDGE_OVERLOADED:');
+    admit(a, Infinity);
+    admit(a, new Date(Date.now() + 60_000));
+    expect(codeOf(() => admit(a, Infinity))).toBe('NUDGE_OVERLOADED:');
     a.release();
-    expect(codeOf(() => a.admit(Date.now() - 1))).toBe('NUDGE_DEADLINE_EXCEEDED:');
-    expect(codeOf(() => a.admit(Date.now() + 2))).toBe('NUDGE_DEADLINE_EXCEEDED:');
-    a.admit(Infinity);
+    expect(codeOf(() => admit(a, Date.now() - 1))).toBe('NUDGE_DEADLINE_EXCEEDED:');
+    expect(codeOf(() => admit(a, Date.now() + 2))).toBe('NUDGE_DEADLINE_EXCEEDED:');
+    admit(a, Infinity);
     expect(a.current).toBe(2);
     a.release(2);
     a.drain();
-    expect(codeOf(() => a.admit(Infinity))).toBe('NUDGE_SHUTTING_DOWN:');
+    expect(codeOf(() => admit(a, Infinity))).toBe('NUDGE_SHUTTING_DOWN:');
     expect(() => checkDeadline(Date.now() + 100, 5)).not.toThrow();
   });
 });
