@@ -1,13 +1,13 @@
 import { createLogisticThompsonBandit } from '../contextual/bandit';
 import { inferFeatureSpecs } from '../contextual/infer';
 import { VectorBuilder } from '../contextual/vector';
-import type { Kernel } from '../kernel/types';
 import { CONTEXTUAL_POLICIES } from '../policies/names';
 import { readContextualParams } from '../policies/logistic-thompson';
-import type { DecideContext, PolicyParams } from '../policies/types';
+import type { PolicyParams } from '../policies/types';
 import { OutcomeBuffer } from './outcomes';
+import { StepProgress } from './progress';
 import { Rng } from './rng';
-import { freshArms, type RunInput, type RunResult } from './run';
+import { freshArms, SimContext, type RunInput, type RunResult } from './run';
 import type { Scenario } from './scenario';
 
 /**
@@ -121,7 +121,7 @@ function runLogistic(input: ContextualRunInput): RunResult {
   const curve = new Curve(input.checkpoints);
   let regret = 0;
   let rewards = 0;
-  let lastReported = 0;
+  const progress = new StepProgress(input.onSteps, CHUNK);
   for (let t = 0; t < H; ) {
     const len = Math.min(CHUNK, H - t);
     contextRng.fill(cu, len);
@@ -142,22 +142,10 @@ function runLogistic(input: ContextualRunInput): RunResult {
       bufReward[pending++] = reward;
       curve.at(t + 1, regret);
     }
-    if (input.onSteps && t - lastReported >= CHUNK) {
-      input.onSteps(t - lastReported);
-      lastReported = t;
-    }
+    progress.at(t);
   }
-  if (input.onSteps && H > lastReported) input.onSteps(H - lastReported);
+  progress.end(H);
   return { curve: curve.values, regret, rewards, steps: H };
-}
-
-/** The decision context of a context-free policy: one object for all steps. */
-class SimContext implements DecideContext {
-  now = 1;
-  constructor(readonly kernel: Kernel) {}
-  get stickyKey(): string {
-    return `s${this.now - 1}`;
-  }
 }
 
 function runContextFree(input: ContextualRunInput): RunResult {
@@ -177,7 +165,7 @@ function runContextFree(input: ContextualRunInput): RunResult {
   const ctx = new SimContext(kernel);
   let regret = 0;
   let rewards = 0;
-  let lastReported = 0;
+  const progress = new StepProgress(input.onSteps, CHUNK);
   let nextFeedback = delay;
   for (let t = 0; t < H; ) {
     if (t === nextFeedback) {
@@ -197,20 +185,11 @@ function runContextFree(input: ContextualRunInput): RunResult {
       regret += contexts.best[c] - r;
       const reward = ru[j] < r ? 1 : 0;
       rewards += reward;
-      if (outcomes.sums) {
-        outcomes.count[a] += 1;
-        outcomes.successes[a] += reward;
-      } else {
-        outcomes.arm[outcomes.n] = a;
-        outcomes.reward[outcomes.n++] = reward;
-      }
+      outcomes.record(a, reward);
       curve.at(t + 1, regret);
     }
-    if (input.onSteps && t - lastReported >= CHUNK) {
-      input.onSteps(t - lastReported);
-      lastReported = t;
-    }
+    progress.at(t);
   }
-  if (input.onSteps && H > lastReported) input.onSteps(H - lastReported);
+  progress.end(H);
   return { curve: curve.values, regret, rewards, steps: H };
 }

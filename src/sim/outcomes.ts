@@ -50,6 +50,17 @@ export class OutcomeBuffer {
     this.successes = new Float64Array(this.sums ? k : 0);
   }
 
+  /** Buffers one outcome (run.ts's step loops write the arrays directly, one loop per mode). */
+  record(arm: number, reward: number): void {
+    if (this.sums) {
+      this.count[arm] += 1;
+      this.successes[arm] += reward;
+    } else {
+      this.arm[this.n] = arm;
+      this.reward[this.n++] = reward;
+    }
+  }
+
   /** Forgets the buffered outcomes of `slot` (retired by churn). */
   drop(slot: number): void {
     if (this.sums) {

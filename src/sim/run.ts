@@ -4,6 +4,7 @@ import type { Kernel } from '../kernel/types';
 import type { PickSampler } from './samplers';
 import type { Scenario } from './scenario';
 import { OutcomeBuffer } from './outcomes';
+import { StepProgress } from './progress';
 import { Rng } from './rng';
 import { World } from './world';
 
@@ -41,7 +42,7 @@ export type MutableView = { -readonly [K in keyof ArmsView]: ArmsView[K] };
  * The decision context of the run, one object for all steps. stickyKey is built only when read (no
  * batched sampler reads it), so a window allocates no string.
  */
-class SimContext implements DecideContext {
+export class SimContext implements DecideContext {
   now = 1;
   constructor(readonly kernel: Kernel) {}
   get stickyKey(): string {
@@ -159,7 +160,7 @@ export function runOne(input: RunInput): RunResult {
 
   const tally: Tally = { regret: 0, rewards: 0 };
   let t = 0;
-  let lastReported = 0;
+  const progress = new StepProgress(input.onSteps, PROGRESS_EVERY);
   let nextFeedback = delay;
   const ctx = new SimContext(kernel);
 
@@ -195,11 +196,8 @@ export function runOne(input: RunInput): RunResult {
       }
     }
     t = end;
-    if (input.onSteps && t - lastReported >= PROGRESS_EVERY) {
-      input.onSteps(t - lastReported);
-      lastReported = t;
-    }
+    progress.at(t);
   }
-  if (input.onSteps && t > lastReported) input.onSteps(t - lastReported);
+  progress.end(t);
   return { curve, regret: tally.regret, rewards: tally.rewards, steps: H };
 }
