@@ -102,16 +102,13 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
   }
 
   void Propensities(const Napi::CallbackInfo& info) {
-    const View<double> alpha = Float64Arg(info, 0, "alpha");
-    const View<double> beta = Float64Arg(info, 1, "beta");
-    const double nd = NumberArg(info, 2, msg::kN);
-    const double md = NumberArg(info, 3, msg::kM);
-    const View<double> out = Float64Arg(info, 4, "out");
+    const SlateArgs a = ReadSlateArgs(info, "alpha", "beta", msg::kSameLength);
+    const View<double>& alpha = a.first;
+    const View<double>& beta = a.second;
+    const View<double>& out = a.out;
     const size_t k = alpha.length;
-    const uint32_t n = CheckN(info.Env(), nd, k);
-    const uint64_t m = CheckM(info.Env(), md);
-    CheckSameLength(info.Env(), alpha, beta);
-    if (out.length != k * n) ThrowRange(info.Env(), msg::kOutKn);
+    const uint32_t n = a.n;
+    const uint64_t m = a.m;
     CheckShapePairs(info.Env(), alpha, beta);
 
     if (draw_scratch_.size() < k) draw_scratch_.resize(k);
@@ -188,18 +185,12 @@ class KernelAddon : public Napi::Addon<KernelAddon> {
   }
 
   void GaussianPropensitiesMethod(const Napi::CallbackInfo& info) {
-    const View<double> mean = Float64Arg(info, 0, "mean");
-    const View<double> sd = Float64Arg(info, 1, "sd");
-    const double nd = NumberArg(info, 2, msg::kN);
-    const double md = NumberArg(info, 3, msg::kM);
-    const View<double> out = Float64Arg(info, 4, "out");
+    const SlateArgs a = ReadSlateArgs(info, "mean", "sd", msg::kMeanSdLength);
+    const View<double>& mean = a.first;
+    const View<double>& sd = a.second;
     const size_t k = mean.length;
-    const uint32_t n = CheckN(info.Env(), nd, k);
-    const uint64_t m = CheckM(info.Env(), md);
-    if (sd.length != k) ThrowRange(info.Env(), msg::kMeanSdLength);
-    if (out.length != k * n) ThrowRange(info.Env(), msg::kOutKn);
     CheckElements(info.Env(), {mean, "mean", Rule::kNotNaN}, {sd, "sd", Rule::kNonNegativeFinite});
-    GaussianPropensities(sampler_, mean.data, sd.data, k, n, m, out.data, draw_scratch_, top_scratch_, idx_scratch_);
+    GaussianPropensities(sampler_, mean.data, sd.data, k, a.n, a.m, a.out.data, draw_scratch_, top_scratch_, idx_scratch_);
   }
 
   Sampler sampler_;

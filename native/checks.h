@@ -77,6 +77,32 @@ inline uint64_t CheckSeed(Napi::Env env, double s) {
   return static_cast<uint64_t>(s);
 }
 
+// The arguments of a slate-propensity entry point, (first, second, n, m, out): two arrays of k arms,
+// slate size n, m Monte-Carlo rounds, out of k * n. Checked in the usual order: types, then n and m,
+// then the two arrays' lengths (`length_message` when they differ), then out's.
+struct SlateArgs {
+  View<double> first;
+  View<double> second;
+  uint32_t n;
+  uint64_t m;
+  View<double> out;
+};
+
+inline SlateArgs ReadSlateArgs(const Napi::CallbackInfo& info, const char* first_name, const char* second_name,
+                               const char* length_message) {
+  const View<double> first = Float64Arg(info, 0, first_name);
+  const View<double> second = Float64Arg(info, 1, second_name);
+  const double nd = NumberArg(info, 2, msg::kN);
+  const double md = NumberArg(info, 3, msg::kM);
+  const View<double> out = Float64Arg(info, 4, "out");
+  const size_t k = first.length;
+  const uint32_t n = CheckN(info.Env(), nd, k);
+  const uint64_t m = CheckM(info.Env(), md);
+  if (second.length != k) ThrowRange(info.Env(), length_message);
+  if (out.length != k * n) ThrowRange(info.Env(), msg::kOutKn);
+  return SlateArgs{first, second, n, m, out};
+}
+
 inline void CheckSameLength(Napi::Env env, const View<double>& a, const View<double>& b) {
   if (a.length != b.length) ThrowRange(env, msg::kSameLength);
 }
