@@ -47,6 +47,23 @@ export function checkSeed(seed: number): void {
   if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new RangeError(MSG.seed);
 }
 
+/**
+ * The arguments of a slate-propensity entry point (first, second, n, m, out), as native ReadSlateArgs
+ * checks them: types, then n and m, then the two arrays' lengths (`lengthMessage`), then out's (k * n).
+ */
+export function checkSlateArgs(first: unknown, firstName: string, second: unknown, secondName: string, n: unknown, m: unknown, out: unknown, lengthMessage: string): void {
+  checkF64(first, firstName);
+  checkF64(second, secondName);
+  checkNumber(n, MSG.n);
+  checkNumber(m, MSG.m);
+  checkF64(out, 'out');
+  const k = first.length;
+  checkN(n, k);
+  checkM(m);
+  if (second.length !== k) throw new RangeError(lengthMessage);
+  if (out.length !== k * n) throw new RangeError(MSG.outKn);
+}
+
 export function checkSameLength(alpha: Float64Array, beta: Float64Array): void {
   if (alpha.length !== beta.length) throw new RangeError(MSG.sameLength);
 }

@@ -1,8 +1,8 @@
 import type { Kernel } from './types';
 import { MSG } from './messages';
 import {
-  checkF64, checkM, checkN, checkNotNaN, checkNumber, checkP, checkReps, checkSameLength, checkSeed, checkShapePairs,
-  checkShapes, checkU32,
+  checkF64, checkN, checkNotNaN, checkNumber, checkP, checkReps, checkSameLength, checkSeed, checkShapePairs,
+  checkShapes, checkSlateArgs, checkU32,
 } from './checks';
 import { seedGenerator, uniform as uniformDraw } from './xoshiro';
 import { beta as betaDraw, gamma as gammaDraw, normal as normalDraw, resetNormalCache } from './sampling';
@@ -79,16 +79,8 @@ function sampleTopN(alpha: Float64Array, betaArr: Float64Array, n: number, draws
 }
 
 function propensities(alpha: Float64Array, betaArr: Float64Array, n: number, m: number, out: Float64Array): void {
-  checkF64(alpha, 'alpha');
-  checkF64(betaArr, 'beta');
-  checkNumber(n, MSG.n);
-  checkNumber(m, MSG.m);
-  checkF64(out, 'out');
+  checkSlateArgs(alpha, 'alpha', betaArr, 'beta', n, m, out, MSG.sameLength);
   const k = alpha.length;
-  checkN(n, k);
-  checkM(m);
-  checkSameLength(alpha, betaArr);
-  if (out.length !== k * n) throw new RangeError(MSG.outKn);
   checkShapePairs(alpha, betaArr);
   if (drawScratch.length < k) drawScratch = new Float64Array(k);
   if (idxScratch.length < n) idxScratch = new Uint32Array(n);

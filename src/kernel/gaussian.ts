@@ -1,5 +1,5 @@
 import { MSG } from './messages';
-import { checkF64, checkM, checkN, checkNumber } from './checks';
+import { checkF64, checkSlateArgs } from './checks';
 import { normal as normalDraw } from './sampling';
 import { topNInto } from './select';
 
@@ -44,16 +44,8 @@ export function linearScores(m: Float64Array, q: Float64Array, x: Float64Array, 
 }
 
 export function gaussianPropensities(mean: Float64Array, sd: Float64Array, n: number, m: number, out: Float64Array): void {
-  checkF64(mean, 'mean');
-  checkF64(sd, 'sd');
-  checkNumber(n, MSG.n);
-  checkNumber(m, MSG.m);
-  checkF64(out, 'out');
+  checkSlateArgs(mean, 'mean', sd, 'sd', n, m, out, MSG.meanSdLength);
   const k = mean.length;
-  checkN(n, k);
-  checkM(m);
-  if (sd.length !== k) throw new RangeError(MSG.meanSdLength);
-  if (out.length !== k * n) throw new RangeError(MSG.outKn);
   for (let i = 0; i < k; i++) {
     if (mean[i] !== mean[i]) throw new RangeError(MSG.notNaN('mean', i));
     const s = sd[i]!;
