@@ -87,8 +87,7 @@ export function decisionHandlers(deps: DecisionDeps) {
     Decide(call: grpc.ServerUnaryCall<DecideRequest__Output, DecideResponse>, callback: grpc.sendUnaryData<DecideResponse>): void {
       let req: EngineRequest;
       try {
-        const plain = decideRequest(call.request);
-        req = withFatigue(store, call.request.explain ? { ...plain, explain: true } : plain);
+        req = withFatigue(store, decideRequest(call.request));
         admission.take(call.getDeadline());
       } catch (err) {
         callback(toServiceError(err));

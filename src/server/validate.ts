@@ -64,6 +64,7 @@ export function decideRequest(r: DecideRequest__Output): EngineRequest {
     context: context(r.context),
     numOffers: numOffers(r.numOffers),
     excludeOffers: excludeOffers(r.excludeOffers),
+    explain: r.explain === true,
   };
 }
 
