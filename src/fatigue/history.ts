@@ -100,14 +100,14 @@ export class ContactHistory {
   }
 
   /** Records the impressions of one (non-control) decision. */
-  impression(campaign: string, customerId: string, offerIds: readonly string[], f: FatigueConfig, now: number): void {
+  impression(campaign: string, customerId: string, shown: readonly { readonly offerId: string }[], f: FatigueConfig, now: number): void {
     if (!fatigueEnabled(f)) return;
     const rec = this.lookup(campaign, customerId) ?? newRecord();
     const since = now - f.windowMs;
     rec.c.push(now);
     prune(rec.c, f.windowMs > 0 ? since : now, f.maxPerCampaign > 0 ? f.maxPerCampaign : 0);
-    for (const id of offerIds) {
-      const o = (rec.o[id] ??= { t: [], i: 0, u: 0 });
+    for (const { offerId } of shown) {
+      const o = (rec.o[offerId] ??= { t: [], i: 0, u: 0 });
       o.t.push(now);
       prune(o.t, f.windowMs > 0 ? since : now, f.maxPerOffer > 0 ? f.maxPerOffer : 0);
       if (o.u !== 0 && o.u <= now) o.u = 0;

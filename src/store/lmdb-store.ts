@@ -118,7 +118,8 @@ export class LmdbStore implements LearningStore {
     this.book.decision(record.campaign, record.segment, record.control, record.offers);
     const cfg = this.learner.campaigns.get(record.campaign)?.config;
     if (!record.control && cfg !== undefined) {
-      this.history.impression(record.campaign, record.customerId, record.offers.map((o) => o.offerId), cfg.fatigue, record.ts);
+      // The shown offers themselves: most campaigns have no fatigue rule, and then nothing is built.
+      this.history.impression(record.campaign, record.customerId, record.offers, cfg.fatigue, record.ts);
     }
     if (this.log.queued >= this.opts.decisionBatchSize) this.commit.kick();
     else this.armDecisionTimer();
