@@ -65,6 +65,24 @@ export interface ServerOptions {
   readonly maxConnectionIdleMs: number;
   /** Connections are recycled after this long, 0 = never (grpc.max_connection_age_ms). */
   readonly maxConnectionAgeMs: number;
+  /**
+   * Where the learning state lives: "lmdb" (embedded, one process) or a redis:// / rediss:// URL
+   * (shared by every process and node; docs/scaling.md).
+   */
+  readonly store: string;
+  /** Serving processes on this node sharing the listen port (node:cluster); > 1 needs a Redis store. */
+  readonly processes: number;
+  /** With a Redis store: the local copy of posteriors, counters and campaigns is at most this old (ms). */
+  readonly syncMs: number;
+  /** Redis ACL user and password when the URL does not carry them (NUDGE_REDIS_USERNAME / _PASSWORD). */
+  readonly redisUsername: string | null;
+  readonly redisPassword: string | null;
+  /** A decision record stays in Redis for its campaign's reward wait plus this long (ms). */
+  readonly redisGraceMs: number;
+  /** Decision records kept in Redis this long when the campaign has no reward wait (ms). */
+  readonly redisDecisionTtlMs: number;
+  /** Most decision records the local spool keeps while Redis is unreachable. */
+  readonly spoolMax: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -104,6 +122,14 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   maxConcurrentStreams: 1000,
   maxConnectionIdleMs: 300_000,
   maxConnectionAgeMs: 0,
+  store: 'lmdb',
+  processes: 1,
+  syncMs: 100,
+  redisUsername: null,
+  redisPassword: null,
+  redisGraceMs: 60_000,
+  redisDecisionTtlMs: 24 * 3600_000,
+  spoolMax: 1_000_000,
 });
 
 /** Tokens shorter than this are refused: a bearer token must not be guessable. */
@@ -142,6 +168,25 @@ function checkEnum<T extends string>(name: string, v: unknown, allowed: readonly
   if (typeof v !== 'string') throw new TypeError(`options.${name} must be a string`);
   if (!allowed.includes(v)) throw new RangeError(`options.${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
   return v as T;
+}
+
+/** "lmdb", or a redis:// / rediss:// URL with a host (and optional /db number). */
+function checkStore(v: unknown): string {
+  const s = checkString('store', v);
+  if (s === 'lmdb') return s;
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    throw new RangeError('options.store must be "lmdb" or a redis://host:port[/db] URL');
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new RangeError('options.store must be "lmdb" or a redis://host:port[/db] URL');
+  }
+  if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d+$/.test(url.pathname)) {
+    throw new RangeError('options.store: the path of a Redis URL must be a database number (/0)');
+  }
+  return s;
 }
 
 /** TLS options hang together: cert and key both or neither; a CA or client auth only with them. */
@@ -197,6 +242,14 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     maxConcurrentStreams: checkInt('maxConcurrentStreams', o.maxConcurrentStreams, 1, 'a positive integer'),
     maxConnectionIdleMs: checkInt('maxConnectionIdleMs', o.maxConnectionIdleMs, 1000, 'an integer >= 1000'),
     maxConnectionAgeMs: checkInt('maxConnectionAgeMs', o.maxConnectionAgeMs, 0, 'a non-negative integer'),
+    store: checkStore(o.store),
+    processes: checkInt('processes', o.processes, 1, 'a positive integer'),
+    syncMs: checkInt('syncMs', o.syncMs, 5, 'an integer >= 5'),
+    redisUsername: checkOptionalString('redisUsername', o.redisUsername),
+    redisPassword: checkOptionalString('redisPassword', o.redisPassword),
+    redisGraceMs: checkInt('redisGraceMs', o.redisGraceMs, 0, 'a non-negative integer'),
+    redisDecisionTtlMs: checkInt('redisDecisionTtlMs', o.redisDecisionTtlMs, 1000, 'an integer >= 1000'),
+    spoolMax: checkInt('spoolMax', o.spoolMax, 1, 'a positive integer'),
   });
 }
 
@@ -237,6 +290,14 @@ const ENV_NAMES = {
   NUDGE_MAX_CONCURRENT_STREAMS: 'maxConcurrentStreams',
   NUDGE_MAX_CONNECTION_IDLE_MS: 'maxConnectionIdleMs',
   NUDGE_MAX_CONNECTION_AGE_MS: 'maxConnectionAgeMs',
+  NUDGE_STORE: 'store',
+  NUDGE_PROCESSES: 'processes',
+  NUDGE_SYNC_MS: 'syncMs',
+  NUDGE_REDIS_USERNAME: 'redisUsername',
+  NUDGE_REDIS_PASSWORD: 'redisPassword',
+  NUDGE_REDIS_GRACE_MS: 'redisGraceMs',
+  NUDGE_REDIS_DECISION_TTL_MS: 'redisDecisionTtlMs',
+  NUDGE_SPOOL_MAX: 'spoolMax',
 } as const satisfies Record<string, keyof ServerOptions>;
 
 const NUMERIC = new Set<keyof ServerOptions>([
@@ -255,10 +316,15 @@ const NUMERIC = new Set<keyof ServerOptions>([
   'maxConcurrentStreams',
   'maxConnectionIdleMs',
   'maxConnectionAgeMs',
+  'processes',
+  'syncMs',
+  'redisGraceMs',
+  'redisDecisionTtlMs',
+  'spoolMax',
 ]);
 const BOOLEAN = new Set<keyof ServerOptions>(['demo', 'insecure']);
 /** Secrets are never echoed in error messages or help. */
-const SECRET = new Set<keyof ServerOptions>(['adminToken', 'decideToken']);
+const SECRET = new Set<keyof ServerOptions>(['adminToken', 'decideToken', 'redisPassword']);
 
 function parseEnvNumber(envName: string, raw: string): number {
   const t = raw.trim();

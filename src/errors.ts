@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   NUDGE_UNAUTHENTICATED: { grpc: status.UNAUTHENTICATED, text: 'a bearer token is required and was missing or wrong' },
   NUDGE_WORKER_FAILED: { grpc: status.UNAVAILABLE, text: 'the worker holding the request failed; it has been replaced, retry' },
   NUDGE_SHUTTING_DOWN: { grpc: status.UNAVAILABLE, text: 'the server is draining for shutdown' },
+  NUDGE_STORE_UNAVAILABLE: { grpc: status.UNAVAILABLE, text: 'the shared store (Redis) cannot be reached; nothing was applied, retry (outcomes are idempotent)' },
   NUDGE_INTERNAL: { grpc: status.INTERNAL, text: 'a bug: the server logs the cause' },
 } as const;
 
