@@ -4,7 +4,8 @@ import { envHelp, optionsFromEnv, type ServerOptions } from '../config';
 import { loadDemoFeatures } from '../features/demo';
 import { createLogger } from '../observability/logger';
 import { transportSummary } from '../security/tls';
-import { startServer } from '../server/server';
+import { startServer, type RunningServer } from '../server/server';
+import { checkProcesses, reportListening, servingChildIndex, supervise } from '../server/supervisor';
 
 /** Customers in the demo feature set loaded on a first start. */
 const DEMO_CUSTOMERS = 10_000;
@@ -18,34 +19,55 @@ function isEmptyDir(dir: string): boolean {
   }
 }
 
+/** The fields of the "listening" log line (the primary of NUDGE_PROCESSES=N repeats child 0's). */
+function listeningFields(running: RunningServer): Record<string, unknown> {
+  return {
+    address: running.address,
+    port: running.port,
+    mode: running.mode,
+    workers: running.workers,
+    kernel: running.kernel.impl,
+    transport: transportSummary(running.options),
+    metricsPort: running.metricsPort,
+    adminToken: running.options.adminToken !== null,
+    decideToken: running.options.decideToken !== null,
+    dataDir: running.options.dataDir,
+    campaigns: running.registry.list().map((c) => c.name),
+  };
+}
+
 /**
  * Starts the server from the environment and serves until SIGTERM/SIGINT, then closes gracefully and
  * exits 0. Logs one JSON line "nudge listening on host:port" with `port` as a field, which scripts
  * and tests read when they asked for port 0.
+ *
+ * With NUDGE_PROCESSES=N > 1 this process becomes the primary (src/server/supervisor.ts): it forks N
+ * children that run this same function as serving children (NUDGE_PROCESS_INDEX set), and logs that
+ * line, with `processes: N`, once all of them listen. Each child logs "process i listening on ...".
  */
 export async function serve(options: ServerOptions): Promise<void> {
   const logger = createLogger(options.logLevel);
-  if (options.demo && isEmptyDir(options.dataDir)) {
-    const report = await loadDemoFeatures(options.dataDir, DEMO_CUSTOMERS);
-    logger.info({ dataDir: options.dataDir, report }, `loaded the demo feature set (${DEMO_CUSTOMERS} customers)`);
+  const childIndex = servingChildIndex();
+  if (childIndex === null) {
+    checkProcesses(options);
+    // In the primary only, before any child exists: children must never load it concurrently.
+    if (options.demo && isEmptyDir(options.dataDir)) {
+      const report = await loadDemoFeatures(options.dataDir, DEMO_CUSTOMERS);
+      logger.info({ dataDir: options.dataDir, report }, `loaded the demo feature set (${DEMO_CUSTOMERS} customers)`);
+    }
+    if (options.processes > 1) {
+      await supervise(options, logger);
+      return;
+    }
   }
   const running = await startServer(options, logger);
-  logger.info(
-    {
-      address: running.address,
-      port: running.port,
-      mode: running.mode,
-      workers: running.workers,
-      kernel: running.kernel.impl,
-      transport: transportSummary(running.options),
-      metricsPort: running.metricsPort,
-      adminToken: running.options.adminToken !== null,
-      decideToken: running.options.decideToken !== null,
-      dataDir: running.options.dataDir,
-      campaigns: running.registry.list().map((c) => c.name),
-    },
-    `nudge listening on ${running.address}`,
-  );
+  if (childIndex === null) {
+    logger.info(listeningFields(running), `nudge listening on ${running.address}`);
+  } else {
+    const fields = listeningFields(running);
+    logger.info({ ...fields, processIndex: childIndex }, `process ${childIndex} listening on ${running.address}`);
+    reportListening(childIndex, running.port, running.metricsPort, fields);
+  }
 
   // Soak tests read heap figures from these lines; RSS alone mixes heap with LMDB's mapped pages.
   const memTimer = options.memLogMs > 0 ? setInterval(() => logger.info(process.memoryUsage(), 'memory'), options.memLogMs) : null;
