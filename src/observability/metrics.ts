@@ -16,15 +16,22 @@ export interface MetricsSources {
   featureSnapshotAgeSeconds(): number | null;
 }
 
-/** Store figures the embedded LMDB store reports (LmdbStore.metrics()); other stores may have none. */
+/**
+ * Store figures the stores report (LmdbStore.metrics(), RedisStore.metrics()); a figure a store does
+ * not have is left out of the exposition.
+ */
 interface StoreFigures {
-  pendingDecisions: number;
-  commits: number;
-  lastCommitMs: number;
-  queuedJobs: number;
-  outcomesApplied: number;
-  defaultRewardsApplied: number;
-  posteriorErrors: number;
+  pendingDecisions?: number;
+  commits?: number;
+  lastCommitMs?: number;
+  queuedJobs?: number;
+  outcomesApplied?: number;
+  defaultRewardsApplied?: number;
+  posteriorErrors?: number;
+  degraded?: boolean;
+  syncAgeMs?: number;
+  spooledDecisions?: number;
+  droppedDecisions?: number;
 }
 
 function storeFigures(store: LearningStore): StoreFigures | null {
@@ -155,24 +162,35 @@ export class ServerMetrics {
 
   private storeGauges(registers: prom.Registry[]): void {
     const store = this.src.store;
-    const gauge = (name: string, help: string, pick: (f: StoreFigures) => number): void => {
+    const gauge = (name: string, help: string, pick: (f: StoreFigures) => number | undefined): void => {
       new prom.Gauge({
         name,
         help,
         registers,
         collect() {
           const f = storeFigures(store);
-          if (f !== null) this.set(pick(f));
+          const v = f === null ? undefined : pick(f);
+          if (v !== undefined && Number.isFinite(v)) this.set(v);
         },
       });
     };
     gauge('nudge_store_pending_decisions', 'Decisions logged but not yet committed to LMDB', (f) => f.pendingDecisions);
     gauge('nudge_outcome_queued_jobs', 'Outcome batches and sweeps waiting for the next group commit (outcome lag, in jobs)', (f) => f.queuedJobs);
-    gauge('nudge_outcome_commit_seconds', 'Duration of the last group commit: how long an outcome waits for its ack (outcome lag)', (f) => f.lastCommitMs / 1000);
+    gauge('nudge_outcome_commit_seconds', 'Duration of the last group commit: how long an outcome waits for its ack (outcome lag)', (f) =>
+      f.lastCommitMs === undefined ? undefined : f.lastCommitMs / 1000,
+    );
     gauge('nudge_store_commits', 'Group commits since start', (f) => f.commits);
     gauge('nudge_outcomes_applied', 'Outcomes applied since start', (f) => f.outcomesApplied);
     gauge('nudge_default_rewards_applied', 'Default rewards applied since start', (f) => f.defaultRewardsApplied);
     gauge('nudge_posterior_errors', 'Posterior updates that failed (arena full) since start', (f) => f.posteriorErrors);
+    gauge('nudge_store_degraded', '1 while the shared store (Redis) is unreachable and Decide serves from the local copy', (f) =>
+      f.degraded === undefined ? undefined : f.degraded ? 1 : 0,
+    );
+    gauge('nudge_store_sync_age_seconds', 'Age of the local copy of posteriors and counters (Redis store)', (f) =>
+      f.syncAgeMs === undefined ? undefined : f.syncAgeMs / 1000,
+    );
+    gauge('nudge_store_spooled_decisions', 'Decisions in the local spool waiting for Redis', (f) => f.spooledDecisions);
+    gauge('nudge_store_dropped_decisions', 'Decisions not spooled because the spool was full, since start', (f) => f.droppedDecisions);
   }
 
   private campaignGauges(registers: prom.Registry[]): void {

@@ -6,11 +6,11 @@ import { resolveOptions, type ExecutionMode, type ServerOptions } from '../confi
 import { DecisionEngine } from '../engine/engine';
 import { openFeatureReader } from '../features/store';
 import type { FeatureReader } from '../features/types';
-import { getKernel } from '../kernel/index';
+import { createFallbackKernel, getKernel } from '../kernel/index';
 import type { Kernel } from '../kernel/types';
 import { loadNudgeProto, nudgePackageDefinition } from '../proto';
 import { createJsonBox, JsonBoxWriter } from '../shared/json-box';
-import { openLmdbStore } from '../store/lmdb-store';
+import { openStore, processIndexFromEnv } from '../store/open';
 import type { LearningStore } from '../store/types';
 import { FeatureAge } from '../observability/feature-age';
 import { instrumentService } from '../observability/instrument';
@@ -59,6 +59,8 @@ export interface RunningServer {
 }
 
 const SERVICES = ['', 'nudge.v1.DecisionService', 'nudge.v1.AdminService'];
+/** Health entry of the learning store: NOT_SERVING while a shared store is unreachable. */
+const STORE_HEALTH = 'nudge.v1.Store';
 
 function bind(server: grpc.Server, listen: string, creds: grpc.ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -112,8 +114,11 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     const creds = serverCredentials(options);
     const kernel = getKernel();
     if (options.seed !== null) kernel.seed(options.seed);
+    // Stats re-seed their kernel per call (stats.ts); the native kernel's generator is Decide's, so
+    // stats draw from the TypeScript one (shared with Decide only when the addon could not load).
+    const statsKernel = kernel.impl === 'native' ? createFallbackKernel() : kernel;
 
-    const store = await openLmdbStore({ dataDir: options.dataDir });
+    const store = await openStore(options, processIndexFromEnv());
     cleanup.push(() => store.close());
 
     const registry = await CampaignRegistry.open({ dir: options.campaignsDir, saved: store.savedCampaigns() });
@@ -131,6 +136,15 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
         logger.info({ campaign: ch.name, version: ch.campaign?.version ?? null, origin: ch.origin }, 'campaign changed');
       } catch (err) {
         logger.error({ err, campaign: ch.name }, 'applying a campaign change failed');
+      }
+    });
+    // Campaigns another process put or deleted through its AdminService (shared stores only).
+    store.onRemoteCampaign?.((name, config) => {
+      try {
+        if (config === null) registry.delete(name);
+        else registry.put(config);
+      } catch (err) {
+        logger.error({ err, campaign: name }, 'applying a campaign changed by another process failed');
       }
     });
     // After the handler above: attaching a model amends the campaign, which must reach store and workers.
@@ -185,7 +199,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     );
     server.addService(
       adminService,
-      instrumentService(adminService, { ...adminHandlers({ registry, store, kernel }), ...modelHandlers(models) }, {
+      instrumentService(adminService, { ...adminHandlers({ registry, store, kernel: statsKernel }), ...modelHandlers(models) }, {
         service: 'nudge.v1.AdminService',
         metrics,
         logger,
@@ -194,6 +208,14 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     );
     const health = new HealthImplementation(Object.fromEntries(SERVICES.map((s) => [s, 'SERVING' as const])));
     health.addToServer(server);
+    // Decide keeps serving from the local copy while a shared store is unreachable; the store's own
+    // health entry, a log line and a metric say so, and outcomes answer UNAVAILABLE meanwhile.
+    health.setStatus(STORE_HEALTH, store.health().degraded ? 'NOT_SERVING' : 'SERVING');
+    store.on?.('health', (h) => {
+      health.setStatus(STORE_HEALTH, h.degraded ? 'NOT_SERVING' : 'SERVING');
+      if (h.degraded) logger.error({ reason: h.reason }, 'the shared store is unreachable: serving Decide from the local copy (degraded)');
+      else logger.info({}, 'the shared store is reachable again');
+    });
     new ReflectionService(nudgePackageDefinition()).addToServer(server);
     cleanup.push(() => server.forceShutdown());
 
@@ -227,7 +249,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
         admission.drain();
         lag?.stop();
         clearInterval(sweeper);
-        for (const s of SERVICES) health.setStatus(s, 'NOT_SERVING');
+        for (const s of [...SERVICES, STORE_HEALTH]) health.setStatus(s, 'NOT_SERVING');
         await metricsEndpoint?.close();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => {

@@ -8,12 +8,23 @@ import type { GroupCounters, LearningStore, OfferCounters } from '../store/types
 /** Monte-Carlo draws behind p_best: standard error <= 0.005 per offer. */
 const P_BEST_DRAWS = 10_000;
 
+/** FNV-1a (32 bit) over the shapes' bytes: a seed that only the posterior determines. */
+function shapeSeed(alpha: Float64Array, beta: Float64Array): number {
+  let h = 0x811c9dc5;
+  for (const arr of [alpha, beta]) {
+    const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
 /**
  * Results of one campaign: per offer counts, posterior mean, 95% credible interval and probability of
  * being best; control vs treatment reward rates and the uplift. With a segment, the posterior is that
  * segment's table (decay included); pooled over all segments it is prior + pooled counts, since
  * tables of different segments cannot be added.
  */
+/** `kernel` is re-seeded here: pass one that Decide does not draw from (server.ts makes one for stats). */
 export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: Kernel, segment: string): CampaignStats__Output {
   const counters = store.counters(c.name, segment === '' ? undefined : segment);
   const byId = new Map<string, OfferCounters>();
@@ -47,6 +58,9 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
   const pBest = new Float64Array(k);
   kernel.betaQuantile(alpha, beta, 0.025, lo);
   kernel.betaQuantile(alpha, beta, 0.975, hi);
+  // Seeded by the shapes: the same counters give the same P(best) on every replica and every call
+  // (replicas on a shared store report identical stats; a refresh does not jitter the dashboard).
+  kernel.seed(shapeSeed(alpha, beta));
   kernel.propensities(alpha, beta, 1, P_BEST_DRAWS, pBest);
 
   const offers: OfferStats__Output[] = c.offers.map((o, i) => {

@@ -22,7 +22,10 @@ import type {
   LearningStore,
   OutcomeInput,
   OutcomeResult,
+  StoreHealth,
 } from './types';
+
+const HEALTHY: StoreHealth = Object.freeze({ degraded: false, reason: '' });
 
 export type { LmdbStoreOptions } from './options';
 
@@ -175,6 +178,10 @@ export class LmdbStore implements LearningStore {
   deleteCampaign(name: string): Promise<void> {
     if (typeof name !== 'string') return Promise.reject(new TypeError('name must be a string'));
     return this.commit.submit(() => void this.dbs.campaigns.remove(name));
+  }
+
+  health(): StoreHealth {
+    return HEALTHY;
   }
 
   syncCampaign(c: CampaignConfig): void {

@@ -1,7 +1,7 @@
 import type { DecisionLog } from './decision-log';
 import type { Learner } from './learner';
 import { encodeOutcome, outcomeKey, outcomeKind, type StoreDbs } from './lmdb-env';
-import type { DecisionRecord, OutcomeInput, OutcomeResult, ShownOffer } from './types';
+import type { OutcomeInput, OutcomeResult } from './types';
 
 /**
  * Outcome processing, run inside a group transaction: reads see the writes of earlier outcomes of
@@ -26,13 +26,9 @@ export class OutcomeProcessor {
   }
 
   private applyOne(o: OutcomeInput, now: number): OutcomeResult {
-    if (typeof o !== 'object' || o === null) return result('INVALID', 'outcome must be an object');
+    const invalid = invalidOutcome(o);
+    if (invalid !== null) return invalid;
     const { decisionId, offerId, reward } = o;
-    if (typeof decisionId !== 'string' || decisionId === '') return result('INVALID', 'decision_id is empty');
-    if (typeof offerId !== 'string' || offerId === '') return result('INVALID', 'offer_id is empty');
-    if (typeof reward !== 'number' || !Number.isFinite(reward) || reward < 0) {
-      return result('INVALID', 'reward must be a finite number >= 0');
-    }
     const rec = this.log.get(decisionId);
     if (rec === undefined) return result('UNKNOWN_DECISION', `no decision "${decisionId}"`);
     const shown = findShown(rec, offerId);
@@ -48,16 +44,29 @@ export class OutcomeProcessor {
     // Decay runs on the processing clock: client timestamps may be skewed or out of order.
     const notLearned = this.learner.apply(rec, shown, reward, now);
     this.applied += 1;
-    const detail = rec.control
-      ? 'control group: counted for uplift, posterior unchanged'
-      : notLearned === ''
-        ? ''
-        : `counted, posterior unchanged: ${notLearned}`;
-    return result('APPLIED', detail, reward - shown.probability);
+    return result('APPLIED', appliedDetail(rec.control, notLearned), reward - shown.probability);
   }
 }
 
-export function findShown(rec: DecisionRecord, offerId: string): ShownOffer | undefined {
+/** The INVALID result of an outcome that is malformed, or null; every store checks outcomes alike. */
+export function invalidOutcome(o: OutcomeInput): OutcomeResult | null {
+  if (typeof o !== 'object' || o === null) return result('INVALID', 'outcome must be an object');
+  const { decisionId, offerId, reward } = o;
+  if (typeof decisionId !== 'string' || decisionId === '') return result('INVALID', 'decision_id is empty');
+  if (typeof offerId !== 'string' || offerId === '') return result('INVALID', 'offer_id is empty');
+  if (typeof reward !== 'number' || !Number.isFinite(reward) || reward < 0) {
+    return result('INVALID', 'reward must be a finite number >= 0');
+  }
+  return null;
+}
+
+/** The detail of an APPLIED outcome; '' when the posterior learned it. */
+export function appliedDetail(control: boolean, notLearned: string): string {
+  if (control) return 'control group: counted for uplift, posterior unchanged';
+  return notLearned === '' ? '' : `counted, posterior unchanged: ${notLearned}`;
+}
+
+export function findShown<T extends { readonly offerId: string }>(rec: { readonly offers: readonly T[] }, offerId: string): T | undefined {
   for (const s of rec.offers) if (s.offerId === offerId) return s;
   return undefined;
 }

@@ -1,5 +1,6 @@
 import type { ArmTable } from '../policies/types';
 import type { CampaignConfig } from '../campaigns/types';
+import type { ModelSpace } from '../models/registry';
 
 /**
  * Learning state behind one interface. The embedded default keeps posteriors in shared memory
@@ -96,34 +97,81 @@ export interface CampaignCounters {
   readonly treatment: GroupCounters;
 }
 
-/** Write side, owned by the main thread. */
-export interface LearningStore extends ArmsLookup {
+/** Whether the store can reach its shared state (always healthy for the embedded store). */
+export interface StoreHealth {
+  readonly degraded: boolean;
+  /** Why, when degraded (e.g. "Redis is unreachable"). */
+  readonly reason: string;
+}
+
+/*
+ * The parts a backend implements, each narrow and each with one contract test suite
+ * (test/store/contract/) that every backend passes: the embedded LMDB store (lmdb-store.ts) and the
+ * Redis store (redis/redis-store.ts). Code above src/store/ sees only LearningStore.
+ */
+
+/** Posteriors and their updates: the local copy Decide reads, and the campaigns it learns for. */
+export interface PosteriorStore extends ArmsLookup {
   /** Handles for workers (null for a store that is not shared-memory based). */
   readonly handles: ArenaHandles | null;
+  /** Makes the store aware of a campaign's current offers and policy (slots, priors, decay). */
+  syncCampaign(c: CampaignConfig): void;
+}
+
+/** Decision records, outcomes that join to them, and the default-reward sweep. */
+export interface DecisionStore {
   /**
    * Queues a decision for the log; durable within the next batch (milliseconds). Counts impressions.
    * Keeps nothing of `record`: the Decide path passes the engine's own offer objects.
    */
   logDecision(record: DecisionRecord): void;
   /**
-   * Applies outcomes in order in one durable transaction: idempotency per (decision, offer), posterior
-   * update, delta. Resolves only after the commit. Concurrent callers are grouped into one commit.
+   * Applies outcomes in order, atomically per batch: idempotency per (decision, offer), posterior
+   * update, counters, delta. Resolves only after the change is durable (LMDB commit, or Redis
+   * answered); rejects with NUDGE_STORE_UNAVAILABLE when the shared store cannot be reached.
    */
   applyOutcomes(outcomes: readonly OutcomeInput[]): Promise<OutcomeResult[]>;
-  /** Applies default rewards to decisions whose reward wait has passed; returns how many. */
+  /**
+   * Applies default rewards to decisions whose reward wait has passed; returns how many. Exactly once
+   * per (decision, offer) even when several processes sweep.
+   */
   sweepExpired(now: number): Promise<number>;
+}
+
+/** Counters and stats. */
+export interface CounterStore {
   counters(campaign: string, segment?: string): CampaignCounters;
+}
+
+/** Contact history (fatigue). */
+export interface ContactStore {
   /**
    * Offers the customer may not see now under the campaign's fatigue rules (offer id -> why), or null.
    * Optional: a store without contact history has no fatigue.
    */
   fatigue?(campaign: string, customerId: string, now: number): Record<string, string> | null;
+}
+
+/** Admin-defined campaigns and the model registry. */
+export interface RegistryStore {
   /** Campaigns defined through AdminService, persisted with the learning state. */
   savedCampaigns(): CampaignConfig[];
   saveCampaign(c: CampaignConfig): Promise<void>;
   deleteCampaign(name: string): Promise<void>;
-  /** Makes the store aware of a campaign's current offers and policy (slots, priors, decay). */
-  syncCampaign(c: CampaignConfig): void;
+  /** The model registry's durable key space (src/models/registry.ts). */
+  readonly models: ModelSpace;
+  /**
+   * Calls `fn` when another process changed or removed (null) a saved campaign. Optional: a store
+   * that serves one process has no other writer.
+   */
+  onRemoteCampaign?(fn: (name: string, config: CampaignConfig | null) => void): void;
+}
+
+/** Write side, owned by the main thread of each serving process. */
+export interface LearningStore extends PosteriorStore, DecisionStore, CounterStore, ContactStore, RegistryStore {
+  health(): StoreHealth;
+  /** Calls `fn` when health changes. Optional: the embedded store is always healthy. */
+  on?(event: 'health', fn: (h: StoreHealth) => void): unknown;
   /** Flushes the decision log and state; resolves when durable. */
   flush(): Promise<void>;
   close(): Promise<void>;

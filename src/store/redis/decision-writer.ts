@@ -1,0 +1,280 @@
+import type { DecisionRecord } from '../types';
+import { encodeDecision } from '../decision-codec';
+import type { ScriptedClient } from './connect';
+import { decodeJoin, encodeJoin } from './join-codec';
+import { keys, SEP } from './keys';
+import type { NodeLog } from './node-log';
+
+/** What the writer needs to know of a campaign. */
+export interface CampaignTiming {
+  /** Reward wait (0 = no default reward), or undefined for a campaign this process does not know. */
+  rewardWaitMs(campaign: string): number | undefined;
+}
+
+export interface WriterSettings {
+  readonly flushMs: number;
+  readonly batchSize: number;
+  readonly graceMs: number;
+  readonly decisionTtlMs: number;
+  readonly spoolMax: number;
+}
+
+/** Queued decisions as parallel columns: no record object outlives logDecision (decision-log.ts says why). */
+interface Batch {
+  ids: string[];
+  full: Buffer[];
+  join: Buffer[];
+  ts: number[];
+  campaigns: string[];
+  segments: string[];
+  control: boolean[];
+  offers: string[][];
+}
+
+const emptyBatch = (): Batch => ({ ids: [], full: [], join: [], ts: [], campaigns: [], segments: [], control: [], offers: [] });
+
+/** Spool entries: a flag byte (1 = the campaign's counters and due entry are still to be written), then the join record. */
+const NEEDS_LOG = 1;
+
+/**
+ * Sends decisions to Redis in batches: each join record with its TTL (SET ... PX, pipelined by ioredis
+ * per cluster node), and per campaign one LOG script (impressions, decision counts, due entries).
+ * Every decision also goes to the node-local log. When Redis does not take a batch, its join records
+ * go to the local spool and are replayed when Redis answers again, so outcomes still join to them.
+ */
+export class DecisionWriter {
+  private queue: Batch = emptyBatch();
+  /** Join records queued or being written: an outcome reported here meanwhile still finds them. */
+  private readonly pending = new Map<string, Buffer>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private draining: Promise<void> | null = null;
+  /** Decisions not spooled because the spool was full. */
+  dropped = 0;
+  written = 0;
+  onResult: (ok: boolean, err?: unknown) => void = () => undefined;
+
+  constructor(
+    private readonly client: ScriptedClient,
+    private readonly log: NodeLog,
+    private readonly timing: CampaignTiming,
+    private readonly s: WriterSettings,
+  ) {}
+
+  get queued(): number {
+    return this.queue.ids.length;
+  }
+
+  get spoolSize(): number {
+    return this.log.spoolSize;
+  }
+
+  add(r: DecisionRecord): void {
+    if (r.segment.includes(SEP)) throw new RangeError('decision record: segment holds the unit separator');
+    const full = encodeDecision(r);
+    const join = encodeJoin(r);
+    const q = this.queue;
+    q.ids.push(r.id);
+    q.full.push(full);
+    q.join.push(join);
+    q.ts.push(r.ts);
+    q.campaigns.push(r.campaign);
+    q.segments.push(r.segment);
+    q.control.push(r.control);
+    const ids = new Array<string>(r.offers.length);
+    for (let i = 0; i < ids.length; i++) ids[i] = r.offers[i]!.offerId;
+    q.offers.push(ids);
+    this.pending.set(r.id, join);
+    if (q.ids.length >= this.s.batchSize) void this.flush();
+    else this.arm();
+  }
+
+  /** The join record of a decision of this process that may not have reached Redis yet. */
+  local(id: string): Buffer | undefined {
+    const p = this.pending.get(id);
+    if (p !== undefined) return p;
+    const s = this.log.spooledRecord(id);
+    return s === undefined ? undefined : s.subarray(1);
+  }
+
+  private arm(): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.s.flushMs);
+    this.timer.unref();
+  }
+
+  /** Sends what is queued; resolves when it is in Redis or in the spool. Never rejects. */
+  flush(): Promise<void> {
+    if (this.flushing !== null) return this.flushing.then(() => (this.queue.ids.length > 0 ? this.flush() : undefined));
+    if (this.queue.ids.length === 0) return Promise.resolve();
+    const b = this.queue;
+    this.queue = emptyBatch();
+    this.flushing = this.send(b).finally(() => {
+      this.flushing = null;
+      if (this.queue.ids.length > 0) this.arm();
+    });
+    return this.flushing;
+  }
+
+  private expiry(campaign: string, ts: number): { wait: number; expireAt: number } {
+    const wait = this.timing.rewardWaitMs(campaign) ?? 0;
+    return { wait, expireAt: ts + (wait > 0 ? wait + this.s.graceMs : this.s.decisionTtlMs) };
+  }
+
+  private async send(b: Batch): Promise<void> {
+    const now = Date.now();
+    const groups = new Map<string, number[]>();
+    for (let i = 0; i < b.ids.length; i++) {
+      let g = groups.get(b.campaigns[i]!);
+      if (g === undefined) groups.set(b.campaigns[i]!, (g = []));
+      g.push(i);
+    }
+    const setOk = await Promise.all(
+      b.ids.map((id, i) => {
+        const { expireAt } = this.expiry(b.campaigns[i]!, b.ts[i]!);
+        return this.client.set(keys.decision(id), b.join[i]!, 'PX', Math.max(expireAt - now, 1000)).then(
+          () => true,
+          () => false,
+        );
+      }),
+    );
+    const logOk = new Map<string, boolean>();
+    let firstErr: unknown = null;
+    await Promise.all(
+      [...groups].map(([campaign, idx]) =>
+        this.logCampaign(campaign, idx.map((i) => ({ id: b.ids[i]!, ts: b.ts[i]!, segment: b.segments[i]!, control: b.control[i]!, offers: b.offers[i]! }))).then(
+          () => logOk.set(campaign, true),
+          (err: unknown) => {
+            firstErr ??= err;
+            logOk.set(campaign, false);
+          },
+        ),
+      ),
+    );
+    let spool: Buffer[] | null = null;
+    let failed = 0;
+    for (let i = 0; i < b.ids.length; i++) {
+      const needsLog = logOk.get(b.campaigns[i]!) !== true;
+      if (setOk[i] && !needsLog) continue;
+      failed++;
+      spool ??= b.ids.map(() => Buffer.alloc(0));
+      spool[i] = Buffer.concat([Buffer.from([needsLog ? NEEDS_LOG : 0]), b.join[i]!]);
+    }
+    let toSpool = spool;
+    if (spool !== null) {
+      if (this.log.spoolSize + failed > this.s.spoolMax) {
+        // Bounded: past spoolMax the newest decisions are not spooled; their outcomes will be unknown.
+        this.dropped += failed;
+        toSpool = null;
+      }
+      this.onResult(false, firstErr ?? new Error('Redis did not take a decision batch'));
+    } else {
+      this.written += b.ids.length;
+      this.onResult(true);
+    }
+    if (toSpool !== null) await this.writeLocal(b, toSpool);
+    else await this.log.write(b.ids, b.full);
+    for (let i = 0; i < b.ids.length; i++) if (this.pending.get(b.ids[i]!) === b.join[i]) this.pending.delete(b.ids[i]!);
+  }
+
+  /** Writes the full log; spools only the entries that need it (empty buffers mark the others). */
+  private async writeLocal(b: Batch, spool: Buffer[]): Promise<void> {
+    const ids: string[] = [];
+    const recs: Buffer[] = [];
+    for (let i = 0; i < b.ids.length; i++) {
+      if (spool[i]!.length === 0) continue;
+      ids.push(b.ids[i]!);
+      recs.push(spool[i]!);
+    }
+    await this.log.write(b.ids, b.full, { ids, recs });
+  }
+
+  private logCampaign(campaign: string, items: ReadonlyArray<{ id: string; ts: number; segment: string; control: boolean; offers: readonly string[] }>): Promise<unknown> {
+    const inc = new Map<string, number>();
+    const add = (f: string): void => void inc.set(f, (inc.get(f) ?? 0) + 1);
+    const due: (string | number)[] = [];
+    for (const it of items) {
+      add(`${it.control ? 'Cd' : 'Td'}${SEP}${it.segment}${SEP}`);
+      if (!it.control) for (const o of it.offers) add(`i${SEP}${it.segment}${SEP}${o}`);
+      const { wait } = this.expiry(campaign, it.ts);
+      if (wait > 0) due.push(it.ts + wait, it.id);
+    }
+    const args: (string | number)[] = [inc.size];
+    for (const [f, n] of inc) args.push(f, n);
+    for (const d of due) args.push(d);
+    return this.client.nudgeLog(3, keys.counters(campaign), keys.due(campaign), keys.version(campaign), ...args);
+  }
+
+  /** Replays spooled decisions while Redis answers; resolves when the spool is empty or Redis failed again. */
+  drainSpool(): Promise<void> {
+    if (this.draining !== null) return this.draining;
+    if (this.log.spoolSize === 0) return Promise.resolve();
+    this.draining = this.drainLoop()
+      .then(
+        () => this.onResult(true),
+        (err: unknown) => this.onResult(false, err),
+      )
+      .finally(() => {
+        this.draining = null;
+      });
+    return this.draining;
+  }
+
+  /**
+   * Join record first, then the campaign's counters: an entry leaves the spool only when both parts it
+   * still needs were taken, so a failure half-way repeats the SET (idempotent), never a counted LOG.
+   */
+  private async drainLoop(): Promise<void> {
+    for (;;) {
+      const batch = this.log.spooledBatch(1000);
+      if (batch.length === 0) return;
+      const now = Date.now();
+      const recs = batch.map(({ id, bytes }) => ({ id, needsLog: bytes[0] === NEEDS_LOG, join: bytes.subarray(1), rec: decodeJoin(id, bytes.subarray(1)) }));
+      const setOk = await Promise.all(
+        recs.map(({ id, join, rec }) =>
+          this.client.set(keys.decision(id), join, 'PX', Math.max(this.expiry(rec.campaign, rec.ts).expireAt - now, 1000)).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      const logs = new Map<string, number[]>();
+      const done: string[] = [];
+      recs.forEach((r, i) => {
+        if (!setOk[i]) return;
+        if (!r.needsLog) return void done.push(r.id);
+        let l = logs.get(r.rec.campaign);
+        if (l === undefined) logs.set(r.rec.campaign, (l = []));
+        l.push(i);
+      });
+      let failed = setOk.includes(false);
+      await Promise.all(
+        [...logs].map(([campaign, idx]) =>
+          this.logCampaign(
+            campaign,
+            idx.map((i) => {
+              const { rec } = recs[i]!;
+              return { id: rec.id, ts: rec.ts, segment: rec.segment, control: rec.control, offers: rec.offers.map((o) => o.offerId) };
+            }),
+          ).then(
+            () => idx.forEach((i) => done.push(recs[i]!.id)),
+            () => {
+              failed = true;
+            },
+          ),
+        ),
+      );
+      await this.log.unspool(done);
+      if (failed) throw new Error('Redis did not take spooled decisions');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}

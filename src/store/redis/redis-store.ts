@@ -1,0 +1,244 @@
+import { EventEmitter } from 'node:events';
+import type { CampaignConfig } from '../../campaigns/types';
+import { ContactHistory, type ContactRecord } from '../../fatigue/history';
+import type { ModelSpace } from '../../models/registry';
+import { ArenaWriter } from '../arena';
+import { CounterBook } from '../counters';
+import { Learner } from '../learner';
+import type { ArenaHandles, ArmsEntry, CampaignCounters, DecisionRecord, LearningStore, OutcomeInput, OutcomeResult, StoreHealth } from '../types';
+import { connectRedis, type ScriptedClient } from './connect';
+import { DecisionWriter } from './decision-writer';
+import { RedisLearning } from './learning';
+import { Mirror } from './mirror';
+import { NodeLog } from './node-log';
+import { checkRedisStoreOptions, type RedisStoreOptions } from './options';
+import { RedisRegistry, type RemoteCampaignListener } from './registry';
+
+export type { RedisStoreOptions } from './options';
+
+/** Figures the Redis store reports (metrics, health). */
+export interface RedisStoreMetrics {
+  readonly degraded: boolean;
+  readonly cluster: boolean;
+  /** Age of the local copy of posteriors and counters (ms since the last successful refresh). */
+  readonly syncAgeMs: number;
+  readonly pendingDecisions: number;
+  readonly spooledDecisions: number;
+  readonly droppedDecisions: number;
+  readonly outcomesApplied: number;
+  readonly defaultRewardsApplied: number;
+}
+
+/**
+ * The LearningStore over Redis / Valkey (single server or Redis Cluster), shared by any number of
+ * processes and nodes (docs/scaling.md). Decide reads a local copy (Mirror: the shared-memory arena
+ * that workers read, refreshed every syncMs) and never waits on Redis; decisions go to Redis in
+ * pipelined batches (DecisionWriter, with a local spool while Redis is unreachable); outcomes and
+ * default rewards are applied by Lua scripts and acknowledged after Redis answered (RedisLearning).
+ */
+export class RedisStore extends EventEmitter implements LearningStore {
+  readonly handles: ArenaHandles;
+  readonly models: ModelSpace;
+  readonly history: ContactHistory;
+  private readonly arena: ArenaWriter;
+  private readonly book = new CounterBook();
+  private readonly learner: Learner;
+  private readonly mirror: Mirror;
+  private readonly writer: DecisionWriter;
+  private readonly learning: RedisLearning;
+  private readonly registry: RedisRegistry;
+  private timer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
+  private degradedSince = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly client: ScriptedClient,
+    readonly cluster: boolean,
+    private readonly log: NodeLog,
+    private readonly opts: RedisStoreOptions,
+  ) {
+    super();
+    this.arena = new ArenaWriter({ maxBytes: opts.arenaMaxBytes });
+    this.handles = this.arena.handles;
+    // Contact history is node-local with this store (docs/scaling.md): fatigue is read on the Decide
+    // path, which must not wait on Redis.
+    const contacts = new Map<string, ContactRecord>();
+    this.history = new ContactHistory({ get: (k) => contacts.get(k.join('\u0000')), put: (k, v) => contacts.set(k.join('\u0000'), v) });
+    this.learner = new Learner(this.arena, this.book, this.history);
+    this.mirror = new Mirror(client, this.arena, this.book);
+    this.registry = new RedisRegistry(client);
+    this.models = this.registry.space;
+    this.writer = new DecisionWriter(client, log, this.learner, {
+      flushMs: opts.decisionFlushMs,
+      batchSize: opts.decisionBatchSize,
+      graceMs: opts.graceMs,
+      decisionTtlMs: opts.decisionTtlMs,
+      spoolMax: opts.spoolMax,
+    });
+    this.writer.onResult = (ok, err) => this.setHealth(ok, err);
+    this.learning = new RedisLearning(client, this.writer, log, this.learner.campaigns, opts);
+  }
+
+  static async open(input: Partial<RedisStoreOptions> & { url: string; dataDir: string }): Promise<RedisStore> {
+    const opts = checkRedisStoreOptions(input);
+    const { client, cluster } = await connectRedis({
+      url: opts.url,
+      username: opts.username,
+      password: opts.password,
+      commandTimeoutMs: opts.commandTimeoutMs,
+      connectTimeoutMs: opts.connectTimeoutMs,
+    });
+    let log: NodeLog | null = null;
+    try {
+      log = NodeLog.open(opts.dataDir, opts.processIndex);
+      const store = new RedisStore(client, cluster, log, opts);
+      await store.registry.refresh(true);
+      store.start();
+      return store;
+    } catch (err) {
+      await log?.close();
+      client.disconnect();
+      throw err;
+    }
+  }
+
+  private start(): void {
+    this.timer = setInterval(() => void this.sync(), this.opts.syncMs);
+    this.timer.unref();
+  }
+
+  /** One refresh of campaigns, models, posteriors and counters, and a spool replay; never rejects. */
+  sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      try {
+        await this.registry.refresh();
+        await this.mirror.refresh([...this.learner.campaigns.keys()]);
+        if (this.writer.spoolSize > 0) await this.writer.drainSpool();
+        else this.setHealth(true);
+      } catch (err) {
+        this.setHealth(false, err);
+      }
+    })().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  private setHealth(ok: boolean, err?: unknown): void {
+    const was = this.degradedSince > 0;
+    if (ok && was && this.writer.spoolSize === 0) {
+      this.degradedSince = 0;
+      this.emit('health', { degraded: false, reason: '' } satisfies StoreHealth);
+    } else if (!ok && !was) {
+      this.degradedSince = Date.now();
+      const reason = err instanceof Error ? err.message : String(err);
+      this.emit('health', { degraded: true, reason } satisfies StoreHealth);
+    }
+  }
+
+  health(): StoreHealth {
+    return { degraded: this.degradedSince > 0, reason: this.degradedSince > 0 ? 'Redis is unreachable' : '' };
+  }
+
+  onRemoteCampaign(fn: RemoteCampaignListener): void {
+    this.registry.onRemoteChange(fn);
+  }
+
+  arms(campaign: string, segment: string): ArmsEntry | null {
+    return this.arena.arms(campaign, segment);
+  }
+
+  logDecision(record: DecisionRecord): void {
+    this.assertOpen();
+    this.writer.add(record);
+    const cfg = this.learner.campaigns.get(record.campaign)?.config;
+    if (!record.control && cfg !== undefined) this.history.impression(record.campaign, record.customerId, record.offers, cfg.fatigue, record.ts);
+  }
+
+  async applyOutcomes(outcomes: readonly OutcomeInput[]): Promise<OutcomeResult[]> {
+    if (!Array.isArray(outcomes)) throw new TypeError('outcomes must be an array');
+    this.assertOpen();
+    const out = await this.learning.applyOutcomes(outcomes);
+    // What this process just applied is visible here at once, not after the next poll.
+    void this.sync();
+    return out;
+  }
+
+  async sweepExpired(now: number): Promise<number> {
+    if (typeof now !== 'number') throw new TypeError('now must be a number');
+    if (!Number.isFinite(now)) throw new RangeError('now must be a finite number');
+    this.assertOpen();
+    return this.learning.sweep(now);
+  }
+
+  fatigue(campaign: string, customerId: string, now: number): Record<string, string> | null {
+    const rt = this.learner.campaigns.get(campaign);
+    if (rt === undefined) return null;
+    return this.history.verdicts(campaign, customerId, rt.offerIds, rt.config.fatigue, now);
+  }
+
+  counters(campaign: string, segment?: string): CampaignCounters {
+    return this.book.snapshot(campaign, segment, this.learner.campaigns.get(campaign)?.offerIds);
+  }
+
+  savedCampaigns(): CampaignConfig[] {
+    return this.registry.saved();
+  }
+
+  saveCampaign(c: CampaignConfig): Promise<void> {
+    if (typeof c !== 'object' || c === null || typeof c.name !== 'string') return Promise.reject(new TypeError('campaign must be a CampaignConfig'));
+    return this.registry.save(c);
+  }
+
+  deleteCampaign(name: string): Promise<void> {
+    if (typeof name !== 'string') return Promise.reject(new TypeError('name must be a string'));
+    return this.registry.remove(name);
+  }
+
+  syncCampaign(c: CampaignConfig): void {
+    this.assertOpen();
+    this.learner.sync(c);
+    this.mirror.invalidate(c.name);
+    void this.sync();
+  }
+
+  metrics(): RedisStoreMetrics {
+    return {
+      degraded: this.degradedSince > 0,
+      cluster: this.cluster,
+      syncAgeMs: this.mirror.lastSync === 0 ? 0 : Date.now() - this.mirror.lastSync,
+      pendingDecisions: this.writer.queued,
+      spooledDecisions: this.writer.spoolSize,
+      droppedDecisions: this.writer.dropped,
+      outcomesApplied: this.learning.applied,
+      defaultRewardsApplied: this.learning.defaultsApplied,
+    };
+  }
+
+  /** The node-local decision log (for export), in the embedded store's layout. */
+  get nodeLog(): NodeLog {
+    return this.log;
+  }
+
+  async flush(): Promise<void> {
+    if (this.closed) return;
+    await this.writer.flush();
+    await this.sync();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.writer.close();
+    this.closed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.syncing;
+    await this.log.close();
+    this.client.disconnect();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the learning store is closed');
+  }
+}

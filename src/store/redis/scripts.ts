@@ -1,0 +1,152 @@
+/**
+ * Lua scripts, each run atomically by Redis on the keys of one campaign (one hash tag, so one Cluster
+ * slot). ioredis loads them with defineCommand (EVALSHA, falling back to EVAL after a restart or
+ * failover). Numbers cross as strings; evidence is written with 17 significant digits so a value read
+ * back is the double that was computed.
+ */
+
+/**
+ * APPLY: outcomes and default rewards of one campaign, in order.
+ * KEYS[1] counters, KEYS[2] posterior versions, KEYS[3] campaign version, KEYS[4..] posterior hashes
+ * and idempotency-mark hashes (indexes are passed per item).
+ * ARGV: now, halfLife, unit ('events' | 'ms'), n, then per item 9 values:
+ *   kind ('a' outcome | 'd' default reward), mark key index, posterior key index (0 for control),
+ *   segment, offer id, reward, delta, mode ('0' learn, '1' control group: counted for uplift only,
+ *   '2' counted but not learned: the campaign or offer is not loaded), mark expiry (ms since epoch).
+ * Returns per item: 1 applied, 2 duplicate (an outcome was already applied), 3 expired (the default
+ * reward was already applied), 0 skipped (a default reward for an offer that already has an outcome).
+ * The Beta update is src/policies/beta-update.ts's, on evidence (alpha - prior, beta - prior): decay
+ * multiplies evidence, which is what decayTable does to alpha - prior.
+ */
+export const APPLY_LUA = `
+local now = tonumber(ARGV[1])
+local half = tonumber(ARGV[2])
+local unit = ARGV[3]
+local n = tonumber(ARGV[4])
+local evf = 1
+if half > 0 then evf = 2 ^ (-1 / half) end
+local sep = '\\031'
+local tables = {}
+local function load(idx, seg)
+  local t = tables[idx]
+  if t then return t end
+  local raw = redis.call('HGETALL', KEYS[idx])
+  local ev = {}
+  for i = 1, #raw, 2 do ev[raw[i]] = tonumber(raw[i + 1]) end
+  t = { ev = ev, seg = seg }
+  tables[idx] = t
+  return t
+end
+local function decay(t, f)
+  if f >= 1 then return end
+  for k, v in pairs(t.ev) do
+    if k ~= 't' then t.ev[k] = v * f end
+  end
+end
+local out = {}
+local cnt = KEYS[1]
+local p = 5
+for i = 1, n do
+  local kind = ARGV[p]
+  local mkey = KEYS[tonumber(ARGV[p + 1])]
+  local pk = tonumber(ARGV[p + 2])
+  local seg = ARGV[p + 3]
+  local offer = ARGV[p + 4]
+  local reward = tonumber(ARGV[p + 5])
+  local delta = tonumber(ARGV[p + 6])
+  local mode = ARGV[p + 7]
+  local control = mode == '1'
+  local exp = tonumber(ARGV[p + 8])
+  p = p + 9
+  local prev = redis.call('HGET', mkey, offer)
+  if prev then
+    if kind == 'd' then out[i] = 0 elseif prev == 'd' then out[i] = 3 else out[i] = 2 end
+  else
+    redis.call('HSET', mkey, offer, kind)
+    redis.call('PEXPIREAT', mkey, exp)
+    local g = control and 'C' or 'T'
+    redis.call('HINCRBY', cnt, g .. 'o' .. sep .. seg .. sep, 1)
+    redis.call('HINCRBYFLOAT', cnt, g .. 'r' .. sep .. seg .. sep, reward)
+    if not control then
+      redis.call('HINCRBY', cnt, 'o' .. sep .. seg .. sep .. offer, 1)
+      redis.call('HINCRBYFLOAT', cnt, 'r' .. sep .. seg .. sep .. offer, reward)
+      redis.call('HINCRBYFLOAT', cnt, 'd' .. sep .. seg .. sep .. offer, delta)
+    end
+    if mode == '0' then
+      local t = load(pk, seg)
+      if half > 0 then
+        if unit == 'events' then
+          decay(t, evf)
+        else
+          local last = t.ev['t'] or 0
+          if last > 0 then
+            local dt = now - last
+            if dt > 0 then
+              decay(t, 2 ^ (-dt / half))
+              t.ev['t'] = now
+            end
+          else
+            t.ev['t'] = now
+          end
+        end
+      end
+      local r = reward
+      if r < 0 then r = 0 elseif r > 1 then r = 1 end
+      t.ev['a:' .. offer] = (t.ev['a:' .. offer] or 0) + r
+      t.ev['b:' .. offer] = (t.ev['b:' .. offer] or 0) + (1 - r)
+      t.dirty = true
+    end
+    out[i] = 1
+  end
+end
+for idx, t in pairs(tables) do
+  if t.dirty then
+    local args = {}
+    for k, v in pairs(t.ev) do
+      args[#args + 1] = k
+      args[#args + 1] = string.format('%.17g', v)
+      if #args >= 1000 then
+        redis.call('HSET', KEYS[idx], unpack(args))
+        args = {}
+      end
+    end
+    if #args > 0 then redis.call('HSET', KEYS[idx], unpack(args)) end
+    redis.call('HINCRBY', KEYS[2], t.seg, 1)
+  end
+end
+redis.call('INCR', KEYS[3])
+return out
+`;
+
+/**
+ * LOG: what a batch of decisions adds to one campaign: counter increments and default-reward due
+ * entries. KEYS[1] counters, KEYS[2] due set, KEYS[3] campaign version.
+ * ARGV: number of counter increments m, then m pairs (field, increment), then pairs (due ms, id).
+ */
+export const LOG_LUA = `
+local m = tonumber(ARGV[1])
+local p = 2
+for i = 1, m do
+  redis.call('HINCRBY', KEYS[1], ARGV[p], ARGV[p + 1])
+  p = p + 2
+end
+while p <= #ARGV do
+  redis.call('ZADD', KEYS[2], ARGV[p], ARGV[p + 1])
+  p = p + 2
+end
+redis.call('INCR', KEYS[3])
+return 1
+`;
+
+/**
+ * CLAIM: up to ARGV[2] decisions of one campaign whose default reward is due at ARGV[1]; each claimed
+ * id is pushed ARGV[3] ms into the future, so a sweeper that dies after claiming only delays them:
+ * another replica claims them again, and APPLY's marks give each (decision, offer) its reward once.
+ * KEYS[1] due set. Returns the claimed ids.
+ */
+export const CLAIM_LUA = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local later = tonumber(ARGV[1]) + tonumber(ARGV[3])
+for i = 1, #ids do redis.call('ZADD', KEYS[1], later, ids[i]) end
+return ids
+`;
