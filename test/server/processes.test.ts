@@ -143,8 +143,7 @@ describe('NUDGE_PROCESSES: options', () => {
   });
 });
 
-// Gated until the Redis store lands (src/store/redis): remove the skipIf to run them always.
-describe.skipIf(!process.env['NUDGE_TEST_REDIS_STORE'])('NUDGE_PROCESSES=2 on a Redis store', () => {
+describe('NUDGE_PROCESSES=2 on a Redis store', () => {
   let redis: RedisProc;
   beforeAll(async () => {
     redis = await startRedis();
