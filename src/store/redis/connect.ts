@@ -1,5 +1,5 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
-import { APPLY_LUA, CLAIM_LUA, LOG_LUA } from './scripts';
+import { APPLY_LUA, CLAIM_LUA, LEASE_LUA, LOG_LUA, WEIGHTS_LUA } from './scripts';
 
 /**
  * One client for a single Redis / Valkey server or a Redis Cluster, chosen by asking the server
@@ -24,9 +24,11 @@ export type ScriptedClient = RedisClient & {
   nudgeApply(numKeys: number, ...rest: (string | number)[]): Promise<number[]>;
   nudgeLog(numKeys: number, ...rest: (string | number)[]): Promise<number>;
   nudgeClaim(numKeys: number, ...rest: (string | number)[]): Promise<string[]>;
+  nudgeWeights(numKeys: number, ...rest: (string | number)[]): Promise<number>;
+  nudgeLease(numKeys: number, ...rest: (string | number)[]): Promise<number>;
 };
 
-const SCRIPT_COMMANDS = ['nudgeApply', 'nudgeLog', 'nudgeClaim'];
+const SCRIPT_COMMANDS = ['nudgeApply', 'nudgeLog', 'nudgeClaim', 'nudgeWeights', 'nudgeLease'];
 
 function baseOptions(o: RedisConnectOptions, url: URL): RedisOptions {
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
@@ -57,6 +59,8 @@ function defineScripts(c: RedisClient): ScriptedClient {
   c.defineCommand('nudgeApply', { lua: APPLY_LUA });
   c.defineCommand('nudgeLog', { lua: LOG_LUA });
   c.defineCommand('nudgeClaim', { lua: CLAIM_LUA });
+  c.defineCommand('nudgeWeights', { lua: WEIGHTS_LUA });
+  c.defineCommand('nudgeLease', { lua: LEASE_LUA });
   return c as ScriptedClient;
 }
 

@@ -31,6 +31,10 @@ export const keys = {
   models: `${PREFIX}{g}:models`,
   /** Integer bumped with every change of campaigns or models. */
   registryVersion: `${PREFIX}{g}:rv`,
+  /** List of contextual observations (JSON [offer, reward, x]) waiting for the campaign's weight learner. */
+  contextQueue: (campaign: string): string => `${tag(campaign)}cq`,
+  /** Hash: `<offer>\0<column>` -> "m q" (weight mean and precision) of contextual campaigns. */
+  weights: (campaign: string): string => `${tag(campaign)}w`,
   /** Lease of the default-reward sweeper and of the contextual learner, per campaign. */
   lease: (campaign: string, what: string): string => `${tag(campaign)}lease:${what}`,
 } as const;

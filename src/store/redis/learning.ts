@@ -134,7 +134,7 @@ export class RedisLearning {
     const rt = this.campaigns.get(campaign);
     const decay = rt?.config.decay ?? { halfLife: 0, unit: 'events' as const };
     const wait = rt?.config.rewardWaitMs ?? 0;
-    const ks: string[] = [keys.counters(campaign), keys.posteriorVersions(campaign), keys.version(campaign)];
+    const ks: string[] = [keys.counters(campaign), keys.posteriorVersions(campaign), keys.version(campaign), keys.contextQueue(campaign)];
     const index = new Map<string, number>();
     const keyIndex = (k: string): number => {
       let i = index.get(k);
@@ -152,7 +152,8 @@ export class RedisLearning {
       const mk = keyIndex(keys.marks(campaign, it.rec.id));
       const pk = learn ? keyIndex(keys.posterior(campaign, it.rec.segment)) : 0;
       const expireAt = it.rec.ts + (wait > 0 ? wait + this.settings.graceMs : this.settings.decisionTtlMs);
-      args.push(it.kind, mk, pk, it.rec.segment, it.offerId, it.reward, it.delta, it.rec.control ? '1' : learn ? '0' : '2', Math.max(expireAt, now + 1000));
+      const obs = learn && it.rec.features !== undefined && it.rec.features.length > 0 ? JSON.stringify([it.offerId, it.reward, it.rec.features]) : '';
+      args.push(it.kind, mk, pk, it.rec.segment, it.offerId, it.reward, it.delta, it.rec.control ? '1' : learn ? '0' : '2', Math.max(expireAt, now + 1000), obs);
     }
     return this.client.nudgeApply(ks.length, ...ks, ...args);
   }

@@ -2,6 +2,8 @@ import type { ArenaWriter } from '../arena';
 import type { CounterBook, SegmentCountersRecord } from '../counters';
 import type { ScriptedClient } from './connect';
 import { keys, SEP } from './keys';
+import { contextualName } from '../../contextual/layout';
+import { applyWeights } from './weights';
 
 /**
  * The process-local copy of what Decide and stats read: posterior tables in the shared arena (workers
@@ -52,6 +54,7 @@ export class Mirror {
       this.tableVersions.set(`${campaign}${SEP}${seg}`, v);
     });
     for (const [seg, rec] of parseCounters(counters)) this.book.restore(campaign, seg, rec);
+    if (this.arena.slots(contextualName(campaign)) !== undefined) applyWeights(this.arena, campaign, await this.client.hgetall(keys.weights(campaign)));
     this.campaignVersions.set(campaign, version);
   }
 

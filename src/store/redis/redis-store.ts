@@ -10,6 +10,7 @@ import { connectRedis, type ScriptedClient } from './connect';
 import { DecisionWriter } from './decision-writer';
 import { RedisLearning } from './learning';
 import { Mirror } from './mirror';
+import { WeightLearner } from './weights';
 import { NodeLog } from './node-log';
 import { checkRedisStoreOptions, type RedisStoreOptions } from './options';
 import { RedisRegistry, type RemoteCampaignListener } from './registry';
@@ -47,6 +48,7 @@ export class RedisStore extends EventEmitter implements LearningStore {
   private readonly writer: DecisionWriter;
   private readonly learning: RedisLearning;
   private readonly registry: RedisRegistry;
+  private readonly weights: WeightLearner;
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
   private degradedSince = 0;
@@ -77,6 +79,7 @@ export class RedisStore extends EventEmitter implements LearningStore {
       spoolMax: opts.spoolMax,
     });
     this.writer.onResult = (ok, err) => this.setHealth(ok, err);
+    this.weights = new WeightLearner(client, this.learner, this.arena, Math.max(1000, opts.syncMs * 10));
     this.learning = new RedisLearning(client, this.writer, log, this.learner.campaigns, opts);
   }
 
@@ -113,6 +116,7 @@ export class RedisStore extends EventEmitter implements LearningStore {
     this.syncing ??= (async () => {
       try {
         await this.registry.refresh();
+        await this.weights.step();
         await this.mirror.refresh([...this.learner.campaigns.keys()]);
         if (this.writer.spoolSize > 0) await this.writer.drainSpool();
         else this.setHealth(true);

@@ -7,12 +7,13 @@
 
 /**
  * APPLY: outcomes and default rewards of one campaign, in order.
- * KEYS[1] counters, KEYS[2] posterior versions, KEYS[3] campaign version, KEYS[4..] posterior hashes
- * and idempotency-mark hashes (indexes are passed per item).
- * ARGV: now, halfLife, unit ('events' | 'ms'), n, then per item 9 values:
+ * KEYS[1] counters, KEYS[2] posterior versions, KEYS[3] campaign version, KEYS[4] contextual
+ * observation queue, KEYS[5..] posterior hashes and idempotency-mark hashes (indexes passed per item).
+ * ARGV: now, halfLife, unit ('events' | 'ms'), n, then per item 10 values:
  *   kind ('a' outcome | 'd' default reward), mark key index, posterior key index (0 for control),
  *   segment, offer id, reward, delta, mode ('0' learn, '1' control group: counted for uplift only,
- *   '2' counted but not learned: the campaign or offer is not loaded), mark expiry (ms since epoch).
+ *   '2' counted but not learned: the campaign or offer is not loaded), mark expiry (ms since epoch), contextual observation ('' when none; queued for the weight learner
+ *   when the reward is learned).
  * Returns per item: 1 applied, 2 duplicate (an outcome was already applied), 3 expired (the default
  * reward was already applied), 0 skipped (a default reward for an offer that already has an outcome).
  * The Beta update is src/policies/beta-update.ts's, on evidence (alpha - prior, beta - prior): decay
@@ -57,7 +58,8 @@ for i = 1, n do
   local mode = ARGV[p + 7]
   local control = mode == '1'
   local exp = tonumber(ARGV[p + 8])
-  p = p + 9
+  local obs = ARGV[p + 9]
+  p = p + 10
   local prev = redis.call('HGET', mkey, offer)
   if prev then
     if kind == 'd' then out[i] = 0 elseif prev == 'd' then out[i] = 3 else out[i] = 2 end
@@ -72,6 +74,7 @@ for i = 1, n do
       redis.call('HINCRBYFLOAT', cnt, 'r' .. sep .. seg .. sep .. offer, reward)
       redis.call('HINCRBYFLOAT', cnt, 'd' .. sep .. seg .. sep .. offer, delta)
     end
+    if mode == '0' and obs ~= '' then redis.call('RPUSH', KEYS[4], obs) end
     if mode == '0' then
       local t = load(pk, seg)
       if half > 0 then
@@ -149,4 +152,40 @@ local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, to
 local later = tonumber(ARGV[1]) + tonumber(ARGV[3])
 for i = 1, #ids do redis.call('ZADD', KEYS[1], later, ids[i]) end
 return ids
+`;
+
+/**
+ * WEIGHTS: the contextual weight learner's result, written only while it holds the lease (a fenced
+ * write: a learner whose lease passed to another process writes nothing). KEYS[1] weights hash,
+ * KEYS[2] observation queue, KEYS[3] campaign version, KEYS[4] lease. ARGV: lease token, number of
+ * observations consumed, then field/value pairs. Returns 1, or 0 when the lease is not held.
+ */
+export const WEIGHTS_LUA = `
+if redis.call('GET', KEYS[4]) ~= ARGV[1] then return 0 end
+local args = {}
+for i = 3, #ARGV do
+  args[#args + 1] = ARGV[i]
+  if #args >= 1000 then
+    redis.call('HSET', KEYS[1], unpack(args))
+    args = {}
+  end
+end
+if #args > 0 then redis.call('HSET', KEYS[1], unpack(args)) end
+redis.call('LTRIM', KEYS[2], tonumber(ARGV[2]), -1)
+redis.call('INCR', KEYS[3])
+return 1
+`;
+
+/** LEASE: takes or renews KEYS[1] for token ARGV[1] for ARGV[2] ms; returns 1 when held. */
+export const LEASE_LUA = `
+local cur = redis.call('GET', KEYS[1])
+if cur == false then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[2]))
+  return 1
+end
+if cur == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+  return 1
+end
+return 0
 `;
