@@ -7,6 +7,13 @@ import { transportSummary } from '../security/tls';
 import { startServer, type RunningServer } from '../server/server';
 import { checkProcesses, reportListening, servingChildIndex, supervise } from '../server/supervisor';
 
+/** "lmdb", or a Redis URL without its credentials. */
+export function storeSummary(store: string): string {
+  if (store === 'lmdb') return store;
+  const u = new URL(store);
+  return `${u.protocol}//${u.hostname}${u.port === '' ? '' : `:${u.port}`}${u.pathname === '/' ? '' : u.pathname}`;
+}
+
 /** Customers in the demo feature set loaded on a first start. */
 const DEMO_CUSTOMERS = 10_000;
 
@@ -32,6 +39,8 @@ function listeningFields(running: RunningServer): Record<string, unknown> {
     adminToken: running.options.adminToken !== null,
     decideToken: running.options.decideToken !== null,
     dataDir: running.options.dataDir,
+    // The URL may carry a password: only scheme, host and port are logged.
+    store: storeSummary(running.options.store),
     campaigns: running.registry.list().map((c) => c.name),
   };
 }
