@@ -86,9 +86,9 @@ export function stateCommand(): Command {
         checkStateDump(parsed),
         { force: opts.force === true },
       );
-      const skipped = r.skippedContextual > 0 ? ` (${r.skippedContextual} tables of contextual weights skipped: the Redis store does not keep them)` : '';
+      const weights = r.weights > 0 ? `, contextual weights of ${r.weights} campaigns` : '';
       process.stderr.write(
-        `imported ${r.campaigns} campaigns, ${r.arms} posterior tables, ${r.counters} counter records from ${file} into ${shown(target.url)}${skipped}\n`,
+        `imported ${r.campaigns} campaigns, ${r.arms} posterior tables, ${r.counters} counter records${weights} from ${file} into ${shown(target.url)}\n`,
       );
     });
   return state;

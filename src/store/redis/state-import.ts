@@ -1,4 +1,4 @@
-import { CONTEXTUAL_PREFIX } from '../../contextual/layout';
+import { CONTEXTUAL_PREFIX, CONTEXTUAL_SEGMENT } from '../../contextual/layout';
 import { armTableWords, createArmTable } from '../../policies/arm-table';
 import type { CampaignLayout } from '../arena';
 import type { SegmentCountersRecord } from '../counters';
@@ -17,25 +17,29 @@ import { keys, SEP } from './keys';
  *   the table's last decay time (meta[0]; absent when 0); the segment's field of the posterior
  *   versions hash and the campaign version are bumped, so every running mirror re-reads them.
  * - Counters: the counters hash fields (mirror.ts parseCounters' layout), zeros included.
+ * - Contextual weights (the `~ctx~<campaign>` table): the campaign's weights hash, `<offer>\0<column>`
+ *   -> "m q" (weights.ts), retired slots included.
  * - Admin campaigns: the campaigns hash, then one bump of the registry version.
  *
- * Contextual weights (the `~ctx~<campaign>` tables) are not imported: the Redis store does not keep
- * them in Redis. Contact history, models, decisions and outcomes are not part of a state export.
+ * Contact history, models, decisions and outcomes are not part of a state export.
  *
  * Without `force`, nothing is written when the target already holds learning state (version,
- * posterior versions or counters key) for a campaign of the file, or an admin campaign of the same
- * name: the check runs for every campaign before the first write, and again atomically inside each
- * campaign's script. With `force`, each (campaign, segment) of the file replaces its posterior hash and
- * its counter fields; other segments and campaigns stay (what the LMDB import does per key).
+ * posterior versions, counters or weights key) for a campaign of the file, or an admin campaign of the
+ * same name: the check runs for every campaign before the first write, and again atomically inside
+ * each campaign's script. With `force`, each (campaign, segment) of the file replaces its posterior
+ * hash and its counter fields, and weights in the file replace the campaign's weights hash; other
+ * segments and campaigns stay (what the LMDB import does per key).
  */
 
 /** Campaign learning state in one script per chunk; all keys carry the campaign's hash tag. */
 const IMPORT_LUA = `
--- KEYS[1] campaign version, KEYS[2] posterior versions, KEYS[3] counters, KEYS[3 + i] posterior hash i
+-- KEYS[1] campaign version, KEYS[2] posterior versions, KEYS[3] counters, KEYS[4] contextual weights,
+-- KEYS[4 + i] posterior hash i.
 -- ARGV[1] '1': refuse when the campaign has learning state; ARGV[2] '1': drop the counter fields of
 -- the segments written here first; ARGV[3] tables n, per table: segment, m, m field/value pairs;
--- then counter segments s, per segment: segment, m, m field/value pairs.
-if ARGV[1] == '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3]) > 0 then
+-- then counter segments s, per segment: segment, m, m field/value pairs; then the number of weight
+-- field/value pairs w (-1: leave the weights alone), and the pairs.
+if ARGV[1] == '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4]) > 0 then
   return redis.error_reply('NUDGE_EXISTS campaign already has learning state')
 end
 local function hset(key, from, m)
@@ -58,8 +62,8 @@ for i = 1, n do
   local seg = ARGV[p]
   local m = tonumber(ARGV[p + 1])
   p = p + 2
-  redis.call('DEL', KEYS[3 + i])
-  hset(KEYS[3 + i], p, m)
+  redis.call('DEL', KEYS[4 + i])
+  hset(KEYS[4 + i], p, m)
   p = p + 2 * m
   redis.call('HINCRBY', KEYS[2], seg, 1)
 end
@@ -91,6 +95,11 @@ for i = 1, s do
   hset(KEYS[3], p, m)
   p = p + 2 * m
 end
+local w = tonumber(ARGV[p])
+if w >= 0 then
+  redis.call('DEL', KEYS[4])
+  hset(KEYS[4], p + 1, w)
+end
 redis.call('INCR', KEYS[1])
 return n
 `;
@@ -104,8 +113,8 @@ export interface RedisImportReport {
   readonly campaigns: number;
   readonly arms: number;
   readonly counters: number;
-  /** Tables of contextual weights in the file that were not imported. */
-  readonly skippedContextual: number;
+  /** Campaigns whose contextual weights were imported. */
+  readonly weights: number;
 }
 
 /** The target already holds state for campaigns of the file (nothing was written). */
@@ -124,6 +133,8 @@ interface CampaignWrite {
   /** segment -> posterior hash fields (field, value, field, value, ...). */
   readonly tables: Array<{ segment: string; fields: string[] }>;
   readonly counters: Array<{ segment: string; fields: string[] }>;
+  /** Contextual weights hash fields, or null: the file has none for the campaign. */
+  weights: string[] | null;
 }
 
 /** `prior + e === value` in doubles, as mirror.ts computes alpha back; a nearby double if the plain difference misses. */
@@ -154,14 +165,19 @@ function checkName(what: string, v: string): void {
   if (v.includes(SEP)) throw new RangeError(`${what} "${v}" holds the unit separator (U+001F), which the Redis store's counter fields cannot`);
 }
 
-/** Posterior hash fields of one exported table, through the campaign's slot layout. */
-function tableFields(layout: CampaignLayout, capacity: number, words: string): string[] {
+/** An exported table (`[capacity, ...words]`, base64) with the layout's slots in use. */
+function decodeTable(layout: CampaignLayout, capacity: number, words: string): ReturnType<typeof createArmTable> {
   const bytes = Buffer.from(words, 'base64');
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
   const all = new Float64Array(copy.buffer, 0, copy.length / 8);
-  const k = Math.min(layout.k, capacity);
-  const table = createArmTable(all.subarray(1, 1 + armTableWords(capacity)), k, capacity);
+  return createArmTable(all.subarray(1, 1 + armTableWords(capacity)), Math.min(layout.k, capacity), capacity);
+}
+
+/** Posterior hash fields of one exported table, through the campaign's slot layout. */
+function tableFields(layout: CampaignLayout, capacity: number, words: string): string[] {
+  const table = decodeTable(layout, capacity, words);
+  const k = table.k;
   const fields: string[] = [];
   const offers: Array<[string, number]> = [...Object.entries(layout.slots), ...Object.entries(layout.retired)];
   for (const [offer, slot] of offers) {
@@ -172,6 +188,17 @@ function tableFields(layout: CampaignLayout, capacity: number, words: string): s
   }
   const t = table.meta[0]!;
   if (t !== 0) fields.push('t', num(t));
+  return fields;
+}
+
+/** Weights hash fields of an exported `~ctx~<campaign>` table: slot id -> "mean precision" (alpha, beta). */
+function weightFields(layout: CampaignLayout, capacity: number, words: string): string[] {
+  const table = decodeTable(layout, capacity, words);
+  const fields: string[] = [];
+  for (const [id, slot] of [...Object.entries(layout.slots), ...Object.entries(layout.retired)]) {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= table.k) continue;
+    fields.push(id, `${num(table.alpha[slot]!)} ${num(table.beta[slot]!)}`);
+  }
   return fields;
 }
 
@@ -196,25 +223,25 @@ function counterFields(segment: string, rec: SegmentCountersRecord): string[] {
 }
 
 /** What the dump writes per campaign; throws (before anything is written) on what Redis cannot hold. */
-function plan(dump: StateDump): { writes: CampaignWrite[]; skippedContextual: number } {
+function plan(dump: StateDump): CampaignWrite[] {
   const layouts = new Map(dump.layouts.map((l) => [l.campaign, l.layout]));
   const byCampaign = new Map<string, CampaignWrite>();
   const of = (campaign: string): CampaignWrite => {
     let w = byCampaign.get(campaign);
     if (w === undefined) {
       if (/[{}]/.test(campaign)) throw new RangeError(`campaign "${campaign}": a name with braces cannot be a Redis Cluster hash tag`);
-      byCampaign.set(campaign, (w = { campaign, tables: [], counters: [] }));
+      byCampaign.set(campaign, (w = { campaign, tables: [], counters: [], weights: null }));
     }
     return w;
   };
-  let skippedContextual = 0;
   dump.arms.forEach((a, i) => {
-    if (a.campaign.startsWith(CONTEXTUAL_PREFIX)) {
-      skippedContextual++;
-      return;
-    }
     const layout = layouts.get(a.campaign);
     if (layout === undefined) throw new RangeError(`state.arms[${i}]: no slot layout for campaign "${a.campaign}" in the file`);
+    if (a.campaign.startsWith(CONTEXTUAL_PREFIX)) {
+      if (a.segment !== CONTEXTUAL_SEGMENT) throw new RangeError(`state.arms[${i}]: contextual weights of "${a.campaign}" in segment "${a.segment}" (only "" is used)`);
+      of(a.campaign.slice(CONTEXTUAL_PREFIX.length)).weights = weightFields(layout, a.capacity, a.words);
+      return;
+    }
     checkName('segment', a.segment);
     of(a.campaign).tables.push({ segment: a.segment, fields: tableFields(layout, a.capacity, a.words) });
   });
@@ -224,13 +251,13 @@ function plan(dump: StateDump): { writes: CampaignWrite[]; skippedContextual: nu
     of(c.campaign).counters.push({ segment: c.segment, fields: counterFields(c.segment, c.record) });
   }
   for (const c of dump.campaigns) if (/[{}]/.test(c.name)) throw new RangeError(`campaign "${c.name}": a name with braces cannot be a Redis Cluster hash tag`);
-  return { writes: [...byCampaign.values()], skippedContextual };
+  return [...byCampaign.values()];
 }
 
 /** Campaigns of the plan (and admin campaigns of the dump) the target already holds state for. */
 async function existing(client: RedisClient, writes: readonly CampaignWrite[], admin: readonly string[]): Promise<string[]> {
   const [learning, defined] = await Promise.all([
-    Promise.all(writes.map((w) => client.exists(keys.version(w.campaign), keys.posteriorVersions(w.campaign), keys.counters(w.campaign)))),
+    Promise.all(writes.map((w) => client.exists(keys.version(w.campaign), keys.posteriorVersions(w.campaign), keys.counters(w.campaign), keys.weights(w.campaign)))),
     Promise.all(admin.map((name) => client.hexists(keys.campaigns, name))),
   ]);
   const names = new Set<string>();
@@ -248,13 +275,13 @@ const MAX_ARGS = 200_000;
 
 function chunks(w: CampaignWrite): CampaignWrite[] {
   const out: CampaignWrite[] = [];
-  let cur: CampaignWrite = { campaign: w.campaign, tables: [], counters: [] };
+  let cur: CampaignWrite = { campaign: w.campaign, tables: [], counters: [], weights: null };
   let size = 0;
   const push = (kind: 'tables' | 'counters', item: { segment: string; fields: string[] }): void => {
     const n = 2 + item.fields.length;
     if (size > 0 && size + n > MAX_ARGS) {
       out.push(cur);
-      cur = { campaign: w.campaign, tables: [], counters: [] };
+      cur = { campaign: w.campaign, tables: [], counters: [], weights: null };
       size = 0;
     }
     cur[kind].push(item);
@@ -262,6 +289,8 @@ function chunks(w: CampaignWrite): CampaignWrite[] {
   };
   for (const t of w.tables) push('tables', t);
   for (const c of w.counters) push('counters', c);
+  // The weights go whole with the last chunk (one hash: a split would need a second replace rule).
+  cur.weights = w.weights;
   out.push(cur);
   return out;
 }
@@ -269,11 +298,19 @@ function chunks(w: CampaignWrite): CampaignWrite[] {
 async function writeCampaign(client: RedisClient, w: CampaignWrite, force: boolean): Promise<void> {
   let first = true;
   for (const c of chunks(w)) {
-    const ks = [keys.version(c.campaign), keys.posteriorVersions(c.campaign), keys.counters(c.campaign), ...c.tables.map((t) => keys.posterior(c.campaign, t.segment))];
+    const ks = [
+      keys.version(c.campaign),
+      keys.posteriorVersions(c.campaign),
+      keys.counters(c.campaign),
+      keys.weights(c.campaign),
+      ...c.tables.map((t) => keys.posterior(c.campaign, t.segment)),
+    ];
     const args: string[] = [!force && first ? '1' : '0', force ? '1' : '0', String(c.tables.length)];
     for (const t of c.tables) args.push(t.segment, String(t.fields.length / 2), ...t.fields);
     args.push(String(c.counters.length));
     for (const n of c.counters) args.push(n.segment, String(n.fields.length / 2), ...n.fields);
+    if (c.weights === null) args.push('-1');
+    else args.push(String(c.weights.length / 2), ...c.weights);
     try {
       // EVAL (not a defined command): ioredis routes it by its first key, so it reaches the campaign's slot.
       await client.eval(IMPORT_LUA, ks.length, ...ks, ...args);
@@ -289,7 +326,7 @@ async function writeCampaign(client: RedisClient, w: CampaignWrite, force: boole
 export async function importStateIntoRedis(client: RedisClient, input: unknown, opts: RedisImportOptions = {}): Promise<RedisImportReport> {
   const dump = checkStateDump(input);
   const force = opts.force === true;
-  const { writes, skippedContextual } = plan(dump);
+  const writes = plan(dump);
   const admin = dump.campaigns.map((c) => c.name);
   if (!force) {
     const held = await existing(client, writes, admin);
@@ -315,7 +352,7 @@ export async function importStateIntoRedis(client: RedisClient, input: unknown, 
     const failed = res?.find(([err]) => err !== null);
     if (res === null || failed !== undefined) throw new Error(`writing the admin campaigns failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
   }
-  return { campaigns: dump.campaigns.length, arms: writes.reduce((n, w) => n + w.tables.length, 0), counters: writes.reduce((n, w) => n + w.counters.length, 0), skippedContextual };
+  return { campaigns: dump.campaigns.length, arms: writes.reduce((n, w) => n + w.tables.length, 0), counters: writes.reduce((n, w) => n + w.counters.length, 0), weights: writes.filter((w) => w.weights !== null).length };
 }
 
 /** Connects (single server or Cluster, as the server says), imports, disconnects. */

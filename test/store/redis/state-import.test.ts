@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCampaign } from '../../../src/campaigns/schema';
 import type { CampaignConfig } from '../../../src/campaigns/types';
+import { CONTEXTUAL_SEGMENT, contextualName, weightSlotId } from '../../../src/contextual/layout';
 import { mulberry32 } from '../../../src/shared/mulberry32';
 import { openLmdbStore, type LmdbStore } from '../../../src/store/lmdb-store';
 import { connectRedis, type ScriptedClient } from '../../../src/store/redis/connect';
@@ -35,6 +37,17 @@ const A_FULL = campaign('imp-a', { offers: [offer('a'), offer('b', 2, 3), offer(
 const A_NOW = { ...A_FULL, offers: A_FULL.offers.slice(0, 2), version: 2 };
 const B = campaign('imp-b', { offers: [offer('x'), offer('y', 3, 1)], defaultOffer: 'x', decay: { halfLife: 3_600_000, unit: 'ms' } });
 const C = campaign('imp-c', { offers: [offer('p'), offer('q')], defaultOffer: 'p', decay: { halfLife: 50, unit: 'events' } });
+/** Contextual: its weights are a `~ctx~imp-d` table in LMDB, a weights hash in Redis. */
+const D = parseCampaign(
+  {
+    name: 'imp-d',
+    policy: 'logistic-thompson',
+    policy_params: { batchSize: 1000, priorPrecision: 4 },
+    features: [{ name: 'x', source: 'context' }],
+    offers: [{ id: 'u' }, { id: 'v' }],
+  },
+  'test',
+);
 
 interface ArmsCopy {
   t: number;
@@ -61,6 +74,17 @@ interface Snapshot {
 function snapshot(store: LearningStore, configs: readonly CampaignConfig[]): Snapshot {
   const out: Snapshot = { arms: {}, counters: {} };
   for (const c of configs) {
+    if (c.features !== undefined && c.features.length > 0) {
+      const e = store.arms(contextualName(c.name), CONTEXTUAL_SEGMENT);
+      const w: Record<string, number[]> = {};
+      for (const o of c.offers) {
+        for (const col of ['bias', 'x']) {
+          const s = e?.slots.get(weightSlotId(o.id, col));
+          if (e !== null && s !== undefined) w[`${o.id}/${col}`] = [e.table.alpha[s]!, e.table.beta[s]!, e.table.priorAlpha[s]!, e.table.priorBeta[s]!];
+        }
+      }
+      out.arms[contextualName(c.name)] = { t: 0, offers: w };
+    }
     out.counters[c.name] = store.counters(c.name);
     for (const s of SEGMENTS) {
       out.arms[`${c.name}/${s}`] = armsOf(store, c, s);
@@ -74,7 +98,7 @@ function snapshot(store: LearningStore, configs: readonly CampaignConfig[]): Sna
 async function learnInLmdb(dataDir: string): Promise<void> {
   const store = await openLmdbStore({ dataDir });
   try {
-    for (const c of [A_FULL, B, C]) store.syncCampaign(c);
+    for (const c of [A_FULL, B, C, D]) store.syncCampaign(c);
     await store.saveCampaign(C);
     const r = mulberry32(11);
     const outcomes = [];
@@ -86,6 +110,11 @@ async function learnInLmdb(dataDir: string): Promise<void> {
       const d = decision(c.name, shown, { segment: SEGMENTS[Math.floor(i / 3) % SEGMENTS.length]!, control: r() < 0.1, customerId: `cust-${i}` });
       store.logDecision(d);
       for (const o of shown) if (r() < 0.8) outcomes.push({ decisionId: d.id, offerId: o, reward: r() < 0.2 ? 0.25 : r() < 0.4 ? 1 : 0, timestampMs: 0 });
+    }
+    for (let i = 0; i < 40; i++) {
+      const d = decision('imp-d', [i % 2 === 0 ? 'u' : 'v'], { segment: '', policy: 'logistic-thompson', features: [1, i % 3] });
+      store.logDecision(d);
+      outcomes.push({ decisionId: d.id, offerId: d.offers[0]!.offerId, reward: i % 3 === 0 ? 1 : 0, timestampMs: 0 });
     }
     const acks = await store.applyOutcomes(outcomes);
     expect(acks.every((a) => a.status === 'APPLIED')).toBe(true);
@@ -122,6 +151,7 @@ async function redisState(client: ScriptedClient, campaigns: readonly string[]):
       pv: await client.hgetall(keys.posteriorVersions(c)),
       n: await client.hgetall(keys.counters(c)),
       p: await Promise.all(SEGMENTS.map((s) => client.hgetall(keys.posterior(c, s)))),
+      w: await client.hgetall(keys.weights(c)),
     };
   }
   return out;
@@ -170,11 +200,11 @@ describe.each(backends)('nudge state import into a %s', (_name, start) => {
 
   it('loads an LMDB export; a RedisStore then serves the same posteriors and counters, and learns on from them', async () => {
     const dump = JSON.parse(fs.readFileSync(file, 'utf8')) as StateDump;
-    expect(dump.arms.length).toBe(9);
+    expect(dump.arms.length).toBe(11);
     // The file names the target through NUDGE_STORE on the cluster, --store on the single server.
     const viaEnv = _name.includes('Cluster');
     const r = await nudge(['state', 'import', file, ...(viaEnv ? [] : ['--store', redis.url])], viaEnv ? { NUDGE_STORE: redis.url } : {});
-    expect(r.stderr).toMatch(/imported 1 campaigns, 9 posterior tables, 9 counter records from .* into redis:\/\//);
+    expect(r.stderr).toMatch(/imported 1 campaigns, 10 posterior tables, 10 counter records, contextual weights of 1 campaigns from .* into redis:\/\//);
     expect(await client.get(keys.registryVersion)).toBe('1');
     for (const c of ['imp-a', 'imp-b', 'imp-c']) {
       expect(await client.get(keys.version(c))).toBe('1');
@@ -184,12 +214,14 @@ describe.each(backends)('nudge state import into a %s', (_name, start) => {
     expect(Number((await client.hgetall(keys.posterior('imp-b', 'all')))['t'])).toBeGreaterThan(0);
     expect(Object.keys(await client.hgetall(keys.posterior('imp-a', 'vip')))).toEqual(expect.arrayContaining(['a:a', 'b:b', 'a:c', 'b:c']));
 
-    const lmdb = await lmdbSnapshot(lmdbDir, [A_NOW, B, C]);
+    expect(Object.keys(await client.hgetall(keys.weights('imp-d'))).sort()).toEqual(['u\0bias', 'u\0x', 'v\0bias', 'v\0x']);
+    const lmdb = await lmdbSnapshot(lmdbDir, [A_NOW, B, C, D]);
     const store = await RedisStore.open({ url: redis.url, dataDir: tempDir('import-node'), syncMs: 20 });
     try {
       expect(store.savedCampaigns()).toEqual([C]);
-      const got = await redisSnapshot(store, [A_NOW, B, C]);
+      const got = await redisSnapshot(store, [A_NOW, B, C, D]);
       expect(got).toEqual(lmdb);
+      expect(got.arms['~ctx~imp-d']!.offers['u/x']![0]).not.toBe(0);
       // Spot checks that the comparison compares something.
       expect(got.arms['imp-a/vip']!.offers['b']![2]).toBe(2);
       expect(got.arms['imp-b/all']!.t).toBeGreaterThan(0);
@@ -228,10 +260,10 @@ describe.each(backends)('nudge state import into a %s', (_name, start) => {
   });
 
   it('refuses, writing nothing, when the store already holds state for a campaign of the file; --force replaces it', async () => {
-    const names = ['imp-a', 'imp-b', 'imp-c'];
+    const names = ['imp-a', 'imp-b', 'imp-c', 'imp-d'];
     const before = await redisState(client, names);
     await expect(nudge(['state', 'import', file, '--store', redis.url])).rejects.toMatchObject({
-      stderr: expect.stringMatching(/already holds state for campaigns "imp-a", "imp-b", "imp-c"; nothing was imported \(use --force/),
+      stderr: expect.stringMatching(/already holds state for campaigns "imp-a", "imp-b", "imp-c", "imp-d"; nothing was imported \(use --force/),
     });
     expect(await redisState(client, names)).toEqual(before);
 
@@ -245,15 +277,18 @@ describe.each(backends)('nudge state import into a %s', (_name, start) => {
     // A state of the file that grew since: --force replaces each (campaign, segment) of the file.
     await client.hset(keys.posterior('imp-a', 'all'), 'a:zz', '5');
     await client.hset(keys.counters('imp-a'), 'i\u001fall\u001fzz', '9', 'i\u001fother\u001fzz', '4');
+    await client.hset(keys.weights('imp-d'), 'zz\0bias', '1 1');
     const r = await nudge(['state', 'import', file, '--store', redis.url, '--force']);
     expect(r.stderr).toMatch(/imported 1 campaigns/);
-    const after = (await redisState(client, names)) as Record<string, { v: string; pv: Record<string, string>; n: Record<string, string>; p: unknown[] }>;
+    const after = (await redisState(client, names)) as Record<string, { v: string; pv: Record<string, string>; n: Record<string, string>; p: unknown[]; w: unknown }>;
     const was = before as typeof after;
     expect(after['imp-a']!.v).toBe(String(Number(was['imp-a']!.v) + 1));
     expect(after['imp-a']!.pv['all']).toBe(String(Number(was['imp-a']!.pv['all']) + 1));
     expect(after['imp-a']!.p).toEqual(was['imp-a']!.p);
     // The file's segment is replaced; a segment the file does not have stays.
     expect(after['imp-a']!.n).toEqual({ ...was['imp-a']!.n, 'i\u001fother\u001fzz': '4' });
+    // The file's weights replace the campaign's weights hash.
+    expect(after['imp-d']!.w).toEqual(was['imp-d']!.w);
     expect(await client.get(keys.registryVersion)).toBe(String(Number((before as { rv: string }).rv) + 1));
   });
 
@@ -268,7 +303,7 @@ describe.each(backends)('nudge state import into a %s', (_name, start) => {
     await expect(nudge(['state', 'import', bad, '--store', redis.url, '--force'])).rejects.toMatchObject({ stderr: expect.stringMatching(/no slot layout for campaign "imp-a"/) });
     // LMDB stays the default target, and NUDGE_STORE=redis does not make export read an empty directory.
     const fresh = tempDir('import-lmdb-target');
-    expect((await nudge(['state', 'import', file, '--data-dir', fresh])).stderr).toMatch(/imported 1 campaigns, 9 posterior tables, 9 counter records from/);
+    expect((await nudge(['state', 'import', file, '--data-dir', fresh])).stderr).toMatch(/imported 1 campaigns, 11 posterior tables, 10 counter records from/);
     await expect(nudge(['state', 'export', '-'], { NUDGE_STORE: redis.url })).rejects.toMatchObject({ stderr: expect.stringMatching(/pass --data-dir/) });
   });
 });
