@@ -15,6 +15,7 @@ export function decisionsCommand(): Command {
   cmd
     .command('export')
     .description('write decisions (with their outcomes) as NDJSON')
+    .argument('[file]', 'write here instead of stdout (as --out)')
     .option(
       '--data-dir <dirs...>',
       'data directories: each one\'s state/ (embedded store) and node-*/state (Redis store processes) are merged (repeatable)',
@@ -23,7 +24,9 @@ export function decisionsCommand(): Command {
     .option('--campaign <name>', 'only this campaign')
     .option('--from <decisionId>', 'start at this decision id (ids are time ordered)')
     .option('--out <file>', 'write here instead of stdout')
-    .action(async (o: { dataDir: string[]; campaign?: string; from?: string; out?: string }) => {
+    .action(async (file: string | undefined, opts: { dataDir: string[]; campaign?: string; from?: string; out?: string }) => {
+      if (file !== undefined && opts.out !== undefined && file !== opts.out) throw new RangeError(`give the output file once: "${file}" or --out "${opts.out}"`);
+      const o = { ...opts, out: opts.out ?? file };
       const out: NodeJS.WritableStream | WriteStream = o.out === undefined ? process.stdout : createWriteStream(o.out);
       const n = await exportDecisionLog(o.dataDir, { campaign: o.campaign, from: o.from }, async (d) => {
         // Respect back-pressure so a large log does not pile up in memory.

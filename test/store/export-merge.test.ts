@@ -109,6 +109,11 @@ describe('decision export merged across nodes', () => {
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ExportedDecision);
     expect(lines.map((d) => ({ id: d.id, campaign: d.campaign, outcomes: d.outcomes }))).toEqual(expected());
 
+    // The form docs/scaling.md shows: the file first, one --data-dir per node.
+    const out2 = path.join(tempDir('merge-out'), 'all.ndjson');
+    await run(process.execPath, [MAIN, 'decisions', 'export', out2, '--data-dir', nodeA, '--data-dir', nodeB, '--data-dir', embedded], { env });
+    expect(fs.readFileSync(out2, 'utf8')).toBe(fs.readFileSync(out, 'utf8'));
+
     const part = await run(process.execPath, [MAIN, 'decisions', 'export', '--data-dir', nodeA, nodeB, embedded, '--campaign', 'merge', '--from', made[2]!.id], { env });
     const ids = part.stdout.trim().split('\n').map((l) => (JSON.parse(l) as ExportedDecision).id);
     expect(ids).toEqual([2, 4, 5, 6, 7].map((i) => made[i]!.id));
