@@ -17,6 +17,8 @@ import { applyWeights } from './weights';
 export class Mirror {
   private readonly campaignVersions = new Map<string, string>();
   private readonly tableVersions = new Map<string, string>();
+  /** Bumped by invalidate(): a refresh that started before it must not mark the campaign as seen. */
+  private readonly generations = new Map<string, number>();
   /** Last successful refresh (ms since epoch), for the staleness metric. */
   lastSync = 0;
 
@@ -28,6 +30,7 @@ export class Mirror {
 
   /** Forgets what was seen of a campaign, so the next refresh reads it whole (after a re-sync of its offers). */
   invalidate(campaign: string): void {
+    this.generations.set(campaign, (this.generations.get(campaign) ?? 0) + 1);
     this.campaignVersions.delete(campaign);
     for (const k of [...this.tableVersions.keys()]) if (k.startsWith(`${campaign}${SEP}`)) this.tableVersions.delete(k);
   }
@@ -40,22 +43,25 @@ export class Mirror {
       const v = versions[i] ?? '0';
       if (this.campaignVersions.get(c) !== v) changed.push(c);
     });
-    await Promise.all(changed.map((c, i) => this.refreshCampaign(c, versions[campaigns.indexOf(c)] ?? '0', i)));
+    await Promise.all(changed.map((c) => this.refreshCampaign(c, versions[campaigns.indexOf(c)] ?? '0')));
     this.arena.publish();
     this.lastSync = Date.now();
   }
 
-  private async refreshCampaign(campaign: string, version: string, _i: number): Promise<void> {
+  private async refreshCampaign(campaign: string, version: string): Promise<void> {
+    const generation = this.generations.get(campaign) ?? 0;
     const [pv, counters] = await Promise.all([this.client.hgetall(keys.posteriorVersions(campaign)), this.client.hgetall(keys.counters(campaign))]);
     const stale = Object.entries(pv).filter(([seg, v]) => this.tableVersions.get(`${campaign}${SEP}${seg}`) !== v);
     const tables = await Promise.all(stale.map(([seg]) => this.client.hgetall(keys.posterior(campaign, seg))));
+    // Offers re-synced meanwhile (invalidate): apply what was read, but let the next poll read it all.
+    const current = (this.generations.get(campaign) ?? 0) === generation;
     stale.forEach(([seg, v], i) => {
       this.applyTable(campaign, seg, tables[i]!);
-      this.tableVersions.set(`${campaign}${SEP}${seg}`, v);
+      if (current) this.tableVersions.set(`${campaign}${SEP}${seg}`, v);
     });
     for (const [seg, rec] of parseCounters(counters)) this.book.restore(campaign, seg, rec);
     if (this.arena.slots(contextualName(campaign)) !== undefined) applyWeights(this.arena, campaign, await this.client.hgetall(keys.weights(campaign)));
-    this.campaignVersions.set(campaign, version);
+    if (current && (this.generations.get(campaign) ?? 0) === generation) this.campaignVersions.set(campaign, version);
   }
 
   /** alpha = prior + evidence for every current offer; a new table starts at the priors. */
