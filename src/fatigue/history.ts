@@ -24,10 +24,52 @@ export interface ContactRecord {
   o: Record<string, OfferContacts>;
 }
 
-/** Where records persist (the store's LMDB sub-database, or a Map in tests). */
+/** Where records persist (the store's LMDB sub-database, Redis, or a Map in tests). */
 export interface ContactBackend {
   get(key: [string, string]): ContactRecord | undefined;
   put(key: [string, string], value: ContactRecord): unknown;
+  /**
+   * Told of every look-up, cache hits included (optional): a backend shared by several processes
+   * refreshes the record in the background and hands it back through ContactHistory.merge.
+   */
+  seen?(key: [string, string]): void;
+}
+
+/**
+ * Union of two ascending time lists, each time as often as in the list that has it more often: merging
+ * a history with itself, or with an older copy of itself, changes nothing; two processes' impressions
+ * stay distinct because each process's times carry its own sub-millisecond tag (RedisStore).
+ */
+function unionTimes(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length) out.push(a[i++]!);
+    else if (i >= a.length) out.push(b[j++]!);
+    else if (a[i] === b[j]) {
+      out.push(a[i++]!);
+      j++;
+    } else if (a[i]! < b[j]!) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
+}
+
+/**
+ * The union of two records of one customer, written by different processes: impression times
+ * united, the longer ignored run and the later cool-down kept. Commutative and idempotent, so
+ * processes that merge each other's records in any order converge.
+ */
+export function mergeContacts(a: ContactRecord, b: ContactRecord): ContactRecord {
+  const o = Object.create(null) as Record<string, OfferContacts>;
+  for (const id in a.o) o[id] = { t: [...a.o[id]!.t], i: a.o[id]!.i, u: a.o[id]!.u };
+  for (const id in b.o) {
+    const x = b.o[id]!;
+    const y = o[id];
+    o[id] = y === undefined ? { t: [...x.t], i: x.i, u: x.u } : { t: unionTimes(y.t, x.t), i: Math.max(y.i, x.i), u: Math.max(y.u, x.u) };
+  }
+  return { c: unionTimes(a.c, b.c), o };
 }
 
 export const HISTORY_DEFAULTS = { maxCached: 100_000 } as const;
@@ -131,6 +173,16 @@ export class ContactHistory {
     this.store(campaign, customerId, rec);
   }
 
+  /**
+   * Merges a record another process wrote (mergeContacts) into this one's view of the customer. A
+   * record with changes not yet written stays dirty, so the union is what gets written next.
+   */
+  merge(campaign: string, customerId: string, remote: ContactRecord): void {
+    const id = campaign + KEY_SEP + customerId;
+    const local = this.cache.get(id);
+    this.remember(id, local === undefined ? remote : mergeContacts(local, remote));
+  }
+
   /** Writes the records changed since the last call (inside the store's group transaction). */
   writeDirty(): void {
     for (const [id, key] of this.dirty) {
@@ -142,6 +194,7 @@ export class ContactHistory {
 
   private lookup(campaign: string, customerId: string): ContactRecord | undefined {
     const id = campaign + KEY_SEP + customerId;
+    this.backend.seen?.([campaign, customerId]);
     let rec = this.cache.get(id);
     if (rec === undefined) {
       rec = this.backend.get([campaign, customerId]);

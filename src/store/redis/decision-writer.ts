@@ -4,6 +4,7 @@ import type { ScriptedClient } from './connect';
 import { decodeJoin, encodeJoin } from './join-codec';
 import { keys, SEP } from './keys';
 import type { NodeLog } from './node-log';
+import { joinExpiresAt } from './ttl';
 
 /** What the writer needs to know of a campaign. */
 export interface CampaignTiming {
@@ -14,7 +15,6 @@ export interface CampaignTiming {
 export interface WriterSettings {
   readonly flushMs: number;
   readonly batchSize: number;
-  readonly graceMs: number;
   readonly decisionTtlMs: number;
   readonly spoolMax: number;
 }
@@ -121,7 +121,7 @@ export class DecisionWriter {
 
   private expiry(campaign: string, ts: number): { wait: number; expireAt: number } {
     const wait = this.timing.rewardWaitMs(campaign) ?? 0;
-    return { wait, expireAt: ts + (wait > 0 ? wait + this.s.graceMs : this.s.decisionTtlMs) };
+    return { wait, expireAt: joinExpiresAt(ts, wait, this.s.decisionTtlMs) };
   }
 
   private async send(b: Batch): Promise<void> {

@@ -21,8 +21,11 @@ export const keys = {
   due: (campaign: string): string => `${tag(campaign)}due`,
   /** Hash per decision: offer id -> 'a' (outcome applied) or 'd' (default reward); the idempotency mark. */
   marks: (campaign: string, decisionId: string): string => `${tag(campaign)}o:${decisionId}`,
-  /** Hash: customer id -> contact history JSON (fatigue). */
-  contacts: (campaign: string): string => `${tag(campaign)}h`,
+  /**
+   * One key per (campaign, customer): its contact history JSON (fatigue). Tagged by both, not by the
+   * campaign: no script reads it with other keys, and a busy campaign's customers spread over the cluster.
+   */
+  contacts: (campaign: string, customerId: string): string => `${PREFIX}h:{${campaign}/${customerId}}`,
   /** A decision's join record (join-codec.ts), with a TTL of its reward wait plus grace. */
   decision: (decisionId: string): string => `${PREFIX}d:{${decisionId}}`,
   /** Hash: campaign name -> CampaignConfig JSON (admin-defined campaigns). */

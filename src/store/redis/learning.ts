@@ -7,6 +7,7 @@ import type { DecisionWriter } from './decision-writer';
 import { decodeJoin, type JoinRecord } from './join-codec';
 import { keys } from './keys';
 import type { NodeLog } from './node-log';
+import { joinExpiresAt } from './ttl';
 
 /** One reward for APPLY: an outcome ('a') or a default reward ('d'). */
 interface Item {
@@ -40,6 +41,8 @@ export class RedisLearning {
     private readonly log: NodeLog,
     private readonly campaigns: ReadonlyMap<string, CampaignRuntime>,
     private readonly settings: { graceMs: number; decisionTtlMs: number; sweepLimit: number; sweepLeaseMs: number },
+    /** Called for each reward Redis applied (outcome or default), for this process's contact history. */
+    private readonly onApplied: (rec: JoinRecord, offerId: string, reward: number, now: number) => void = () => undefined,
   ) {}
 
   private async records(ids: readonly string[]): Promise<Array<JoinRecord | undefined>> {
@@ -88,6 +91,7 @@ export class RedisLearning {
       const o = list[it.index]!;
       if (code === 1) {
         this.applied += 1;
+        this.onApplied(it.rec, it.offerId, it.reward, Date.now());
         out[it.index] = result('APPLIED', appliedDetail(it.rec.control, this.notLearned(it)), it.delta);
         recorded.push({ decisionId: o.decisionId, offerId: o.offerId, kind: 'a', reward: o.reward, t: o.timestampMs > 0 ? o.timestampMs : Date.now() });
       } else if (code === 3) {
@@ -151,7 +155,8 @@ export class RedisLearning {
       const learn = !it.rec.control && rt !== undefined && rt.offerIds.includes(it.offerId);
       const mk = keyIndex(keys.marks(campaign, it.rec.id));
       const pk = learn ? keyIndex(keys.posterior(campaign, it.rec.segment)) : 0;
-      const expireAt = it.rec.ts + (wait > 0 ? wait + this.settings.graceMs : this.settings.decisionTtlMs);
+      // A default reward ends the decision's life in Redis (grace for late outcomes to get EXPIRED).
+      const expireAt = it.kind === 'd' ? now + this.settings.graceMs : joinExpiresAt(it.rec.ts, wait, this.settings.decisionTtlMs);
       const obs = learn && it.rec.features !== undefined && it.rec.features.length > 0 ? JSON.stringify([it.offerId, it.reward, it.rec.features]) : '';
       args.push(it.kind, mk, pk, it.rec.segment, it.offerId, it.reward, it.delta, it.rec.control ? '1' : learn ? '0' : '2', Math.max(expireAt, now + 1000), obs);
     }
@@ -179,7 +184,14 @@ export class RedisLearning {
       }
       const codes = items.length === 0 ? [] : await this.applyCampaign(campaign, items, now);
       const recorded = items.filter((_, j) => Number(codes[j]) === 1).map((it) => ({ decisionId: it.rec.id, offerId: it.offerId, kind: 'd' as const, reward: it.reward, t: now }));
+      for (const it of items.filter((_, j) => Number(codes[j]) === 1)) this.onApplied(it.rec, it.offerId, it.reward, now);
       await this.client.zrem(keys.due(campaign), ...ids);
+      // Swept: outcomes may still arrive during the grace period (EXPIRED), then the decision is gone.
+      await Promise.all(
+        recs.flatMap((rec) =>
+          rec === undefined ? [] : [this.client.pexpire(keys.decision(rec.id), this.settings.graceMs || 1), this.client.pexpire(keys.marks(campaign, rec.id), this.settings.graceMs || 1)],
+        ),
+      );
       this.log.recordOutcomes(recorded);
       count += recorded.length;
     }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CampaignConfig } from '../../campaigns/types';
-import { ContactHistory, type ContactRecord } from '../../fatigue/history';
+import { ContactHistory } from '../../fatigue/history';
 import type { ModelSpace } from '../../models/registry';
 import { ArenaWriter } from '../arena';
 import { CounterBook } from '../counters';
@@ -10,6 +10,7 @@ import { connectRedis, type ScriptedClient } from './connect';
 import { DecisionWriter } from './decision-writer';
 import { RedisLearning } from './learning';
 import { Mirror } from './mirror';
+import { RedisContacts } from './contacts';
 import { WeightLearner } from './weights';
 import { NodeLog } from './node-log';
 import { checkRedisStoreOptions, type RedisStoreOptions } from './options';
@@ -49,10 +50,14 @@ export class RedisStore extends EventEmitter implements LearningStore {
   private readonly learning: RedisLearning;
   private readonly registry: RedisRegistry;
   private readonly weights: WeightLearner;
+  private readonly contacts: RedisContacts;
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
+  private syncAgain: Promise<void> | null = null;
   private degradedSince = 0;
   private closed = false;
+  /** Subtracted from impression times: in (0, 1) ms, distinct per process but for 1 pair in 1023. */
+  private readonly timeTag = (1 + Math.floor(Math.random() * 1023)) / 1024;
 
   private constructor(
     private readonly client: ScriptedClient,
@@ -63,10 +68,9 @@ export class RedisStore extends EventEmitter implements LearningStore {
     super();
     this.arena = new ArenaWriter({ maxBytes: opts.arenaMaxBytes });
     this.handles = this.arena.handles;
-    // Contact history is node-local with this store (docs/scaling.md): fatigue is read on the Decide
-    // path, which must not wait on Redis.
-    const contacts = new Map<string, ContactRecord>();
-    this.history = new ContactHistory({ get: (k) => contacts.get(k.join('\u0000')), put: (k, v) => contacts.set(k.join('\u0000'), v) });
+    this.contacts = new RedisContacts(client, opts.syncMs);
+    this.history = new ContactHistory(this.contacts);
+    this.contacts.attach(this.history);
     this.learner = new Learner(this.arena, this.book, this.history);
     this.mirror = new Mirror(client, this.arena, this.book);
     this.registry = new RedisRegistry(client);
@@ -74,13 +78,16 @@ export class RedisStore extends EventEmitter implements LearningStore {
     this.writer = new DecisionWriter(client, log, this.learner, {
       flushMs: opts.decisionFlushMs,
       batchSize: opts.decisionBatchSize,
-      graceMs: opts.graceMs,
       decisionTtlMs: opts.decisionTtlMs,
       spoolMax: opts.spoolMax,
     });
     this.writer.onResult = (ok, err) => this.setHealth(ok, err);
     this.weights = new WeightLearner(client, this.learner, this.arena, Math.max(1000, opts.syncMs * 10));
-    this.learning = new RedisLearning(client, this.writer, log, this.learner.campaigns, opts);
+    this.learning = new RedisLearning(client, this.writer, log, this.learner.campaigns, opts, (rec, offerId, reward, now) => {
+      // The ignored-run of cool-down rules, as the embedded store's Learner.apply keeps it.
+      const rt = this.learner.campaigns.get(rec.campaign);
+      if (rt !== undefined && !rec.control) this.history.outcome(rec.campaign, rec.customerId, offerId, reward, rt.config.fatigue, now);
+    });
   }
 
   static async open(input: Partial<RedisStoreOptions> & { url: string; dataDir: string }): Promise<RedisStore> {
@@ -111,11 +118,24 @@ export class RedisStore extends EventEmitter implements LearningStore {
     this.timer.unref();
   }
 
-  /** One refresh of campaigns, models, posteriors and counters, and a spool replay; never rejects. */
+  /**
+   * One refresh of campaigns, models, posteriors and counters, contact history and contextual weights,
+   * and a spool replay; never rejects. A call while a refresh runs gets the next one: the running one
+   * may have read before the caller's write was answered.
+   */
   sync(): Promise<void> {
-    this.syncing ??= (async () => {
+    if (this.syncing !== null) {
+      this.syncAgain ??= this.syncing.then(() => {
+        this.syncAgain = null;
+        return this.sync();
+      });
+      return this.syncAgain;
+    }
+    this.syncing = (async () => {
       try {
         await this.registry.refresh();
+        this.history.writeDirty();
+        await this.contacts.flush((c) => this.contactTtlMs(c));
         await this.weights.step();
         await this.mirror.refresh([...this.learner.campaigns.keys()]);
         if (this.writer.spoolSize > 0) await this.writer.drainSpool();
@@ -127,6 +147,12 @@ export class RedisStore extends EventEmitter implements LearningStore {
       this.syncing = null;
     });
     return this.syncing;
+  }
+
+  /** Contact records are needed as long as the campaign's longest fatigue window or cool-down. */
+  private contactTtlMs(campaign: string): number {
+    const f = this.learner.campaigns.get(campaign)?.config.fatigue;
+    return f === undefined ? 60_000 : Math.max(f.windowMs, f.cooldownMs) + 60_000;
   }
 
   private setHealth(ok: boolean, err?: unknown): void {
@@ -157,7 +183,9 @@ export class RedisStore extends EventEmitter implements LearningStore {
     this.assertOpen();
     this.writer.add(record);
     const cfg = this.learner.campaigns.get(record.campaign)?.config;
-    if (!record.control && cfg !== undefined) this.history.impression(record.campaign, record.customerId, record.offers, cfg.fatigue, record.ts);
+    // The process tag keeps this process's impressions apart from another's of the same millisecond
+    // when contact records are merged (mergeContacts).
+    if (!record.control && cfg !== undefined) this.history.impression(record.campaign, record.customerId, record.offers, cfg.fatigue, record.ts - this.timeTag);
   }
 
   async applyOutcomes(outcomes: readonly OutcomeInput[]): Promise<OutcomeResult[]> {
@@ -228,16 +256,18 @@ export class RedisStore extends EventEmitter implements LearningStore {
   async flush(): Promise<void> {
     if (this.closed) return;
     await this.writer.flush();
+    await this.contacts.idle();
     await this.sync();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await this.writer.close();
-    this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    await this.syncing;
+    // Last contact-history writes and the like; failures are already reported as degraded health.
+    await this.sync();
+    this.closed = true;
     await this.log.close();
     this.client.disconnect();
   }

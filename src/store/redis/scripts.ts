@@ -189,3 +189,46 @@ if cur == ARGV[1] then
 end
 return 0
 `;
+
+/**
+ * CONTACTS: merges a process's contact record of one customer into the stored one, as
+ * fatigue/history.ts's mergeContacts does (impression times united, each time as often as the list
+ * that has it more often; the longer ignored run and the later cool-down kept), so processes writing
+ * the same customer never overwrite each other. Records are MessagePack, whose float64 keeps the
+ * sub-millisecond process tags of impression times (cjson would round them to 14 digits).
+ * KEYS[1] the record; ARGV[1] record, ARGV[2] TTL (ms).
+ */
+export const CONTACTS_LUA = `
+local function union(a, b)
+  local out = {}
+  local i, j = 1, 1
+  a = a or {}
+  b = b or {}
+  while i <= #a or j <= #b do
+    if j > #b then out[#out + 1] = a[i]; i = i + 1
+    elseif i > #a then out[#out + 1] = b[j]; j = j + 1
+    elseif a[i] == b[j] then out[#out + 1] = a[i]; i = i + 1; j = j + 1
+    elseif a[i] < b[j] then out[#out + 1] = a[i]; i = i + 1
+    else out[#out + 1] = b[j]; j = j + 1 end
+  end
+  return out
+end
+local inc = cmsgpack.unpack(ARGV[1])
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local old = cmsgpack.unpack(cur)
+  inc.c = union(old.c, inc.c)
+  inc.o = inc.o or {}
+  for id, x in pairs(old.o or {}) do
+    local y = inc.o[id]
+    if y == nil then inc.o[id] = x
+    else
+      y.t = union(y.t, x.t)
+      y.i = math.max(y.i or 0, x.i or 0)
+      y.u = math.max(y.u or 0, x.u or 0)
+    end
+  end
+end
+redis.call('SET', KEYS[1], cmsgpack.pack(inc), 'PX', tonumber(ARGV[2]))
+return 1
+`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newDecisionId } from '../../../src/decisions/id';
 import type { LearningStore, OutcomeInput, OutcomeResult } from '../../../src/store/types';
-import { backends, campaign, decision, itUnlessBug, PROBABILITY, posterior, priors, sleep, uniqueName, useBackend } from './factories';
+import { backends, campaign, decision, PROBABILITY, posterior, priors, sleep, uniqueName, useBackend } from './factories';
 
 /** DecisionStore: logDecision, applyOutcomes and sweepExpired (src/store/types.ts). */
 
@@ -290,7 +290,7 @@ describe.each(backends())('DecisionStore contract: $name', (backend) => {
       expect(statuses(await store.applyOutcomes([out(d.id, 'y', 1)]))).toEqual(['EXPIRED']);
     });
 
-    itUnlessBug(backend, 'redis-sweep-after-grace', 'applies the default reward to a decision whose reward wait passed long before the sweep (sweepers were down)', async () => {
+    it('applies the default reward to a decision whose reward wait passed long before the sweep (sweepers were down)', async () => {
       const store = await env.open();
       const c = campaign(uniqueName('s-late'), { reward_wait_ms: WAIT, default_reward: 0 });
       store.syncCampaign(c);

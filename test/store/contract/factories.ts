@@ -39,8 +39,6 @@ export interface Backend {
    * nodes on one Redis). The LMDB store serves one process: there is no second instance to check.
    */
   readonly shared: boolean;
-  /** Known bugs of this backend (ids of KNOWN_BUGS): tests that hit one are it.todo for it. */
-  readonly bugs: ReadonlySet<BugId>;
   /** Starts what the backend needs (servers); once per file. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -53,41 +51,11 @@ export interface Backend {
   settle(store: LearningStore): Promise<void>;
 }
 
-/**
- * Behaviour differences of a backend from the LMDB store that the suite found and that are bugs or
- * gaps against src/store/types.ts and issue 12. A test that needs the LMDB behaviour is it.todo for a
- * backend listing the bug, with this description in its title, instead of failing CI.
- */
-export const KNOWN_BUGS = {
-  'redis-cooldown':
-    'Redis store never feeds outcomes or default rewards into its contact history (src/store/redis/learning.ts ' +
-    'applies them in Lua only; ContactHistory.outcome, which Learner.apply calls in the LMDB store, is never called), ' +
-    'so fatigue.cooldown_after_ignored never rests an offer',
-  'redis-stale-flush':
-    'RedisStore.sync() (src/store/redis/redis-store.ts, `this.syncing ??= ...`) hands every caller the refresh already ' +
-    'in flight, even one that read the campaign versions before the caller\'s write was answered; so applyOutcomes\' ' +
-    '"visible here at once" refresh and flush() can resolve with a stale local copy (arms, counters) until the next poll. ' +
-    'Seen with the 3-master cluster (a refresh of another campaign keeps it in flight); possible on a single server',
-  'redis-contacts-local':
-    'Redis store keeps contact history in a process-local Map (src/store/redis/redis-store.ts constructor, "contacts"), ' +
-    'not in Redis (keys.contacts in src/store/redis/keys.ts is unused): fatigue caps are lost when the store is ' +
-    'reopened, and other processes on the same Redis do not see them (the latter is a known limit in docs/scaling.md)',
-  'redis-sweep-after-grace':
-    'Redis store drops the default reward of a decision swept after its join record expired (TTL = ts + reward wait + ' +
-    'graceMs, src/store/redis/decision-writer.ts expiry()): RedisLearning.sweep (src/store/redis/learning.ts) skips ids ' +
-    'whose record is gone and ZREMs them, so after every sweeper was down for longer than the grace period those ' +
-    'decisions never get their default reward; the LMDB store applies it whenever the sweep runs',
-} as const;
-export type BugId = keyof typeof KNOWN_BUGS;
-
-const REDIS_BUGS: ReadonlySet<BugId> = new Set<BugId>(['redis-cooldown', 'redis-contacts-local', 'redis-stale-flush', 'redis-sweep-after-grace']);
-
 function lmdbBackend(): Backend {
   return {
     name: 'lmdb',
     kind: 'lmdb',
     shared: false,
-    bugs: new Set(),
     start: async () => undefined,
     stop: async () => undefined,
     open: (dataDir, opts = {}) => openLmdbStore({ dataDir, ...(opts.sweepLimit !== undefined ? { sweepLimit: opts.sweepLimit } : {}) }),
@@ -101,7 +69,6 @@ function redisBackend(name: string, startServer: () => Promise<{ url: string; st
     name,
     kind: 'redis',
     shared: true,
-    bugs: REDIS_BUGS,
     start: async () => {
       server = await startServer();
     },
@@ -113,13 +80,9 @@ function redisBackend(name: string, startServer: () => Promise<{ url: string; st
       if (server === null) throw new Error(`${name}: not started`);
       return RedisStore.open({ url: server.url, dataDir, syncMs: opts.syncMs ?? 50, ...(opts.sweepLimit !== undefined ? { sweepLimit: opts.sweepLimit } : {}) });
     },
-    // flush(): sends the queued decision batch, then runs one refresh of the local copy (mirror). Twice,
-    // because of KNOWN_BUGS['redis-stale-flush']: the first may resolve on a refresh that began before
-    // the write it should reflect; the second starts a refresh after it. The bug has its own test.
-    settle: async (store) => {
-      await store.flush();
-      await store.flush();
-    },
+    // flush(): sends the queued decision batch, then runs a refresh of the local copy (mirror) that
+    // starts after it.
+    settle: (store) => store.flush(),
   };
 }
 
@@ -179,18 +142,6 @@ export function useBackend(b: Backend): BackendEnv {
     },
     settle: (store) => b.settle(store),
   };
-}
-
-/** NUDGE_CONTRACT_KNOWN_BUGS=1 runs the tests of known bugs too (to see them fail, or pass once fixed). */
-const RUN_KNOWN_BUGS = process.env['NUDGE_CONTRACT_KNOWN_BUGS'] === '1';
-
-/**
- * `it` for a test the backend passes, `it.todo` (titled with the bug) for one it fails because of a
- * known bug (KNOWN_BUGS): CI stays green and the report names the bug.
- */
-export function itUnlessBug(b: Backend, bug: BugId, name: string, fn: () => Promise<void>, timeout?: number): void {
-  if (b.bugs.has(bug) && !RUN_KNOWN_BUGS) it.todo(`${name} [BUG ${bug}: ${KNOWN_BUGS[bug]}]`);
-  else it(name, fn, timeout);
 }
 
 let seq = 0;

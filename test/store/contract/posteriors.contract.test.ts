@@ -3,7 +3,7 @@ import type { CampaignConfig } from '../../../src/campaigns/types';
 import { armTableWords, createArmTable, setPrior } from '../../../src/policies/arm-table';
 import { makeBetaUpdate } from '../../../src/policies/beta-update';
 import type { LearningStore } from '../../../src/store/types';
-import { backends, campaign, decision, itUnlessBug, posterior, priors, sleep, uniqueName, useBackend } from './factories';
+import { backends, campaign, decision, posterior, priors, sleep, uniqueName, useBackend } from './factories';
 
 /** PosteriorStore: syncCampaign, then arms() after outcomes (src/store/types.ts). */
 
@@ -215,7 +215,7 @@ describe.each(backends())('PosteriorStore contract: $name', (backend) => {
     expectClose(posterior(a, c), expectedPosterior(c, [...rewards, ['z', 1]]));
   });
 
-  itUnlessBug(backend, 'redis-stale-flush', 'reflects its own outcome in arms() once flush() resolves, while other campaigns are being refreshed', async () => {
+  it('reflects its own outcome in arms() once flush() resolves, while other campaigns are being refreshed', async () => {
     // syncMs 1 keeps a refresh of the local copy in flight nearly all the time, and a steady stream of
     // outcomes on a second campaign keeps those refreshes busy. flush() (one call, not settle()) after
     // an answered outcome must still show it.
