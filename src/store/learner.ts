@@ -6,7 +6,7 @@ import type { ArenaWriter } from './arena';
 import type { CounterBook } from './counters';
 import { ContextualLearner } from './contextual';
 import type { ContactHistory } from '../fatigue/history';
-import type { DecisionRecord, ShownOffer } from './types';
+import type { CampaignCounters, DecisionRecord, ShownOffer } from './types';
 
 /** What the store remembers of a synced campaign to learn from its outcomes. */
 export interface CampaignRuntime {
@@ -46,6 +46,18 @@ export class Learner {
     this.contextual.sync(c);
     this.arena.publish();
     this.campaigns.set(c.name, { config: c, policy, offerIds: c.offers.map((o) => o.id) });
+  }
+
+  /** Offers the customer may not see now under the campaign's fatigue rules (offer id -> why), or null. */
+  fatigue(campaign: string, customerId: string, now: number): Record<string, string> | null {
+    const rt = this.campaigns.get(campaign);
+    if (rt === undefined || this.history === null) return null;
+    return this.history.verdicts(campaign, customerId, rt.offerIds, rt.config.fatigue, now);
+  }
+
+  /** Counters of one segment (or all), listing the campaign's current offers in their order. */
+  countersOf(campaign: string, segment?: string): CampaignCounters {
+    return this.counters.snapshot(campaign, segment, this.campaigns.get(campaign)?.offerIds);
   }
 
   rewardWaitMs(campaign: string): number | undefined {

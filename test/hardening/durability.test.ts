@@ -3,40 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CampaignStats__Output } from '../../src/generated/nudge/v1/CampaignStats';
 import type { DecideBatchResponse__Output } from '../../src/generated/nudge/v1/DecideBatchResponse';
 import type { DecideResponse__Output } from '../../src/generated/nudge/v1/DecideResponse';
-import type { DecisionServiceClient } from '../../src/generated/nudge/v1/DecisionService';
 import type { OutcomeAck__Output } from '../../src/generated/nudge/v1/OutcomeAck';
-import type { OutcomeSummary__Output } from '../../src/generated/nudge/v1/OutcomeSummary';
 import { call, campaignFile, clients, tempDir, writeCampaigns } from '../server/helpers';
-import { killAll, spawnServer } from './helpers';
+import { killAll, spawnServer, streamOutcomes, type StreamedOutcome } from './helpers';
 
 afterEach(killAll);
 
-interface Out {
-  decisionId: string;
-  offerId: string;
-  reward: number;
-}
-
-/** Streams outcomes; `onWritten(n)` after each write. Resolves with the summary (the acknowledgement). */
-function stream(d: DecisionServiceClient, outcomes: Out[], onWritten?: (n: number) => void): Promise<OutcomeSummary__Output> {
-  return new Promise((resolve, reject) => {
-    const s = d.StreamOutcomes((err, summary) => (err ? reject(err) : resolve(summary!)));
-    let i = 0;
-    const pump = (): void => {
-      while (i < outcomes.length) {
-        const ok = s.write(outcomes[i++]);
-        onWritten?.(i);
-        if (!ok) {
-          s.once('drain', pump);
-          return;
-        }
-      }
-      s.end();
-    };
-    s.on('error', () => undefined);
-    pump();
-  });
-}
+type Out = StreamedOutcome;
+const stream = streamOutcomes;
 
 function totals(s: CampaignStats__Output): { outcomes: number; rewards: number } {
   return { outcomes: s.treatment!.outcomes + s.control!.outcomes, rewards: s.treatment!.rewards + s.control!.rewards };

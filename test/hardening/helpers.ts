@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { DecisionServiceClient } from '../../src/generated/nudge/v1/DecisionService';
+import type { OutcomeSummary__Output } from '../../src/generated/nudge/v1/OutcomeSummary';
 import { packageRoot } from '../../src/proto';
 import { tempDir } from '../server/helpers';
 
@@ -150,5 +152,32 @@ export function healthCheck(address: string, service = '', creds = grpc.credenti
       if (err) reject(err);
       else resolve(res!.status);
     });
+  });
+}
+
+export interface StreamedOutcome {
+  decisionId: string;
+  offerId: string;
+  reward: number;
+}
+
+/** Streams outcomes with back-pressure; `onWritten(n)` after each write. Resolves with the summary (the acknowledgement). */
+export function streamOutcomes(d: DecisionServiceClient, outcomes: readonly StreamedOutcome[], onWritten?: (n: number) => void): Promise<OutcomeSummary__Output> {
+  return new Promise((resolve, reject) => {
+    const s = d.StreamOutcomes((err, summary) => (err ? reject(err) : resolve(summary!)));
+    let i = 0;
+    const pump = (): void => {
+      while (i < outcomes.length) {
+        const ok = s.write(outcomes[i++]);
+        onWritten?.(i);
+        if (!ok) {
+          s.once('drain', pump);
+          return;
+        }
+      }
+      s.end();
+    };
+    s.on('error', () => undefined);
+    pump();
   });
 }

@@ -205,13 +205,11 @@ export class RedisStore extends EventEmitter implements LearningStore {
   }
 
   fatigue(campaign: string, customerId: string, now: number): Record<string, string> | null {
-    const rt = this.learner.campaigns.get(campaign);
-    if (rt === undefined) return null;
-    return this.history.verdicts(campaign, customerId, rt.offerIds, rt.config.fatigue, now);
+    return this.learner.fatigue(campaign, customerId, now);
   }
 
   counters(campaign: string, segment?: string): CampaignCounters {
-    return this.book.snapshot(campaign, segment, this.learner.campaigns.get(campaign)?.offerIds);
+    return this.learner.countersOf(campaign, segment);
   }
 
   savedCampaigns(): CampaignConfig[] {

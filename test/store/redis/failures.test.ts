@@ -5,9 +5,8 @@ import type { DecideBatchResponse__Output } from '../../../src/generated/nudge/v
 import type { DecideResponse__Output } from '../../../src/generated/nudge/v1/DecideResponse';
 import type { DecisionServiceClient } from '../../../src/generated/nudge/v1/DecisionService';
 import type { OutcomeAck__Output } from '../../../src/generated/nudge/v1/OutcomeAck';
-import type { OutcomeSummary__Output } from '../../../src/generated/nudge/v1/OutcomeSummary';
 import type { RedisStore } from '../../../src/store/redis/redis-store';
-import { killAll, spawnServer } from '../../hardening/helpers';
+import { killAll, spawnServer, streamOutcomes, type StreamedOutcome } from '../../hardening/helpers';
 import { call, callError, campaignFile, clients, startTestServer, tempDir, waitFor, writeCampaigns, type TestServer } from '../../server/helpers';
 import { startRedis, startRedisCluster, type RedisClusterProc, type RedisProc } from '../../support/redis';
 
@@ -39,31 +38,8 @@ const backends: Array<[string, () => Promise<Backend>]> = [
   ['a 3-master Redis Cluster', async () => cluster(await startRedisCluster({ appendfsync: 'always' }))],
 ];
 
-interface Out {
-  decisionId: string;
-  offerId: string;
-  reward: number;
-}
-
-function stream(d: DecisionServiceClient, outcomes: readonly Out[], onWritten?: (n: number) => void): Promise<OutcomeSummary__Output> {
-  return new Promise((resolve, reject) => {
-    const s = d.StreamOutcomes((err, summary) => (err ? reject(err) : resolve(summary!)));
-    let i = 0;
-    const pump = (): void => {
-      while (i < outcomes.length) {
-        const ok = s.write(outcomes[i++]);
-        onWritten?.(i);
-        if (!ok) {
-          s.once('drain', pump);
-          return;
-        }
-      }
-      s.end();
-    };
-    s.on('error', () => undefined);
-    pump();
-  });
-}
+type Out = StreamedOutcome;
+const stream = streamOutcomes;
 
 const stats = (admin: TestServer['admin'], campaign: string) => call<object, CampaignStats__Output>(admin.GetCampaignStats.bind(admin), { campaign });
 const outcomesOf = (s: CampaignStats__Output): number => s.treatment!.outcomes + s.control!.outcomes;
