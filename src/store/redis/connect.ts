@@ -1,5 +1,5 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
-import { APPLY_LUA, CLAIM_LUA, CONTACTS_LUA, LEASE_LUA, LOG_LUA, WEIGHTS_LUA } from './scripts';
+import { APPLY_LUA, CLAIM_LUA, CONTACTS_LUA, JOIN_LUA, LEASE_LUA, LOG_LUA, WEIGHTS_LUA } from './scripts';
 
 /**
  * One client for a single Redis / Valkey server or a Redis Cluster, chosen by asking the server
@@ -27,9 +27,10 @@ export type ScriptedClient = RedisClient & {
   nudgeWeights(numKeys: number, ...rest: (string | number)[]): Promise<number>;
   nudgeLease(numKeys: number, ...rest: (string | number)[]): Promise<number>;
   nudgeContacts(numKeys: number, ...rest: (string | number | Buffer)[]): Promise<number>;
+  nudgeJoin(numKeys: number, ...rest: (string | number | Buffer)[]): Promise<number>;
 };
 
-const SCRIPT_COMMANDS = ['nudgeApply', 'nudgeLog', 'nudgeClaim', 'nudgeWeights', 'nudgeLease', 'nudgeContacts'];
+const SCRIPT_COMMANDS = ['nudgeApply', 'nudgeLog', 'nudgeClaim', 'nudgeWeights', 'nudgeLease', 'nudgeContacts', 'nudgeJoin'];
 
 function baseOptions(o: RedisConnectOptions, url: URL): RedisOptions {
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
@@ -63,6 +64,7 @@ function defineScripts(c: RedisClient): ScriptedClient {
   c.defineCommand('nudgeWeights', { lua: WEIGHTS_LUA });
   c.defineCommand('nudgeLease', { lua: LEASE_LUA });
   c.defineCommand('nudgeContacts', { lua: CONTACTS_LUA });
+  c.defineCommand('nudgeJoin', { lua: JOIN_LUA });
   return c as ScriptedClient;
 }
 

@@ -1,7 +1,7 @@
 import type { DecisionRecord } from '../types';
 import { encodeDecision } from '../decision-codec';
 import type { ScriptedClient } from './connect';
-import { decodeJoin, encodeJoin } from './join-codec';
+import { decodeJoin, encodeJoin, type JoinRecord } from './join-codec';
 import { keys, SEP } from './keys';
 import type { NodeLog } from './node-log';
 import { joinExpiresAt } from './ttl';
@@ -26,12 +26,17 @@ interface Batch {
   join: Buffer[];
   ts: number[];
   campaigns: string[];
-  segments: string[];
-  control: boolean[];
-  offers: string[][];
+  /** What the batch adds to each campaign, summed as decisions arrive (nothing per decision is kept for it). */
+  logs: Map<string, CampaignLog>;
 }
 
-const emptyBatch = (): Batch => ({ ids: [], full: [], join: [], ts: [], campaigns: [], segments: [], control: [], offers: [] });
+/** A batch's additions to one campaign: counter increments and default-reward due entries. */
+interface CampaignLog {
+  readonly inc: Map<string, number>;
+  readonly due: (string | number)[];
+}
+
+const emptyBatch = (): Batch => ({ ids: [], full: [], join: [], ts: [], campaigns: [], logs: new Map() });
 
 /** Spool entries: a flag byte (1 = the campaign's counters and due entry are still to be written), then the join record. */
 const NEEDS_LOG = 1;
@@ -59,6 +64,7 @@ export class DecisionWriter {
     private readonly log: NodeLog,
     private readonly timing: CampaignTiming,
     private readonly s: WriterSettings,
+    private readonly cluster: boolean,
   ) {}
 
   get queued(): number {
@@ -79,11 +85,9 @@ export class DecisionWriter {
     q.join.push(join);
     q.ts.push(r.ts);
     q.campaigns.push(r.campaign);
-    q.segments.push(r.segment);
-    q.control.push(r.control);
-    const ids = new Array<string>(r.offers.length);
-    for (let i = 0; i < ids.length; i++) ids[i] = r.offers[i]!.offerId;
-    q.offers.push(ids);
+    let log = q.logs.get(r.campaign);
+    if (log === undefined) q.logs.set(r.campaign, (log = { inc: new Map(), due: [] }));
+    this.count(log, r.campaign, r);
     this.pending.set(r.id, join);
     if (q.ids.length >= this.s.batchSize) void this.flush();
     else this.arm();
@@ -124,28 +128,53 @@ export class DecisionWriter {
     return { wait, expireAt: joinExpiresAt(ts, wait, this.s.decisionTtlMs) };
   }
 
-  private async send(b: Batch): Promise<void> {
-    const now = Date.now();
-    const groups = new Map<string, number[]>();
-    for (let i = 0; i < b.ids.length; i++) {
-      let g = groups.get(b.campaigns[i]!);
-      if (g === undefined) groups.set(b.campaigns[i]!, (g = []));
-      g.push(i);
+  /** Adds one decision to its campaign's log of the batch. */
+  private count(log: CampaignLog, campaign: string, d: { id: string; ts: number; segment: string; control: boolean; offers: readonly { readonly offerId: string }[] }): void {
+    const add = (f: string): void => void log.inc.set(f, (log.inc.get(f) ?? 0) + 1);
+    add(`${d.control ? 'Cd' : 'Td'}${SEP}${d.segment}${SEP}`);
+    if (!d.control) for (const o of d.offers) add(`i${SEP}${d.segment}${SEP}${o.offerId}`);
+    const { wait } = this.expiry(campaign, d.ts);
+    if (wait > 0) log.due.push(d.ts + wait, d.id);
+  }
+
+  /**
+   * The join records with their TTLs. On a single server one JOIN script takes the whole batch (one
+   * command instead of one SET per decision: the per-command client cost was the Redis store's main
+   * extra CPU per Decide); in a cluster the keys spread over slots, so each is its own SET, pipelined
+   * per node. Resolves per record: taken or not.
+   */
+  private async setJoins(ids: readonly string[], bytes: readonly Buffer[], ttls: readonly number[]): Promise<boolean[]> {
+    if (!this.cluster) {
+      const args: (Buffer | number)[] = [];
+      for (let i = 0; i < ids.length; i++) args.push(bytes[i]!, ttls[i]!);
+      const ok = await this.client.nudgeJoin(ids.length, ...ids.map((id) => keys.decision(id)), ...args).then(
+        () => true,
+        () => false,
+      );
+      return ids.map(() => ok);
     }
-    const setOk = await Promise.all(
-      b.ids.map((id, i) => {
-        const { expireAt } = this.expiry(b.campaigns[i]!, b.ts[i]!);
-        return this.client.set(keys.decision(id), b.join[i]!, 'PX', Math.max(expireAt - now, 1000)).then(
+    return Promise.all(
+      ids.map((id, i) =>
+        this.client.set(keys.decision(id), bytes[i]!, 'PX', ttls[i]!).then(
           () => true,
           () => false,
-        );
-      }),
+        ),
+      ),
+    );
+  }
+
+  private async send(b: Batch): Promise<void> {
+    const now = Date.now();
+    const setOk = await this.setJoins(
+      b.ids,
+      b.join,
+      b.ids.map((_, i) => Math.max(this.expiry(b.campaigns[i]!, b.ts[i]!).expireAt - now, 1000)),
     );
     const logOk = new Map<string, boolean>();
     let firstErr: unknown = null;
     await Promise.all(
-      [...groups].map(([campaign, idx]) =>
-        this.logCampaign(campaign, idx.map((i) => ({ id: b.ids[i]!, ts: b.ts[i]!, segment: b.segments[i]!, control: b.control[i]!, offers: b.offers[i]! }))).then(
+      [...b.logs].map(([campaign, log]) =>
+        this.sendLog(campaign, log).then(
           () => logOk.set(campaign, true),
           (err: unknown) => {
             firstErr ??= err;
@@ -192,19 +221,16 @@ export class DecisionWriter {
     await this.log.write(b.ids, b.full, { ids, recs });
   }
 
-  private logCampaign(campaign: string, items: ReadonlyArray<{ id: string; ts: number; segment: string; control: boolean; offers: readonly string[] }>): Promise<unknown> {
-    const inc = new Map<string, number>();
-    const add = (f: string): void => void inc.set(f, (inc.get(f) ?? 0) + 1);
-    const due: (string | number)[] = [];
-    for (const it of items) {
-      add(`${it.control ? 'Cd' : 'Td'}${SEP}${it.segment}${SEP}`);
-      if (!it.control) for (const o of it.offers) add(`i${SEP}${it.segment}${SEP}${o}`);
-      const { wait } = this.expiry(campaign, it.ts);
-      if (wait > 0) due.push(it.ts + wait, it.id);
-    }
-    const args: (string | number)[] = [inc.size];
-    for (const [f, n] of inc) args.push(f, n);
-    for (const d of due) args.push(d);
+  private logOf(campaign: string, recs: readonly JoinRecord[]): CampaignLog {
+    const log: CampaignLog = { inc: new Map(), due: [] };
+    for (const r of recs) this.count(log, campaign, r);
+    return log;
+  }
+
+  private sendLog(campaign: string, log: CampaignLog): Promise<unknown> {
+    const args: (string | number)[] = [log.inc.size];
+    for (const [f, n] of log.inc) args.push(f, n);
+    for (const d of log.due) args.push(d);
     return this.client.nudgeLog(3, keys.counters(campaign), keys.due(campaign), keys.version(campaign), ...args);
   }
 
@@ -233,13 +259,10 @@ export class DecisionWriter {
       if (batch.length === 0) return;
       const now = Date.now();
       const recs = batch.map(({ id, bytes }) => ({ id, needsLog: bytes[0] === NEEDS_LOG, join: bytes.subarray(1), rec: decodeJoin(id, bytes.subarray(1)) }));
-      const setOk = await Promise.all(
-        recs.map(({ id, join, rec }) =>
-          this.client.set(keys.decision(id), join, 'PX', Math.max(this.expiry(rec.campaign, rec.ts).expireAt - now, 1000)).then(
-            () => true,
-            () => false,
-          ),
-        ),
+      const setOk = await this.setJoins(
+        recs.map((r) => r.id),
+        recs.map((r) => r.join),
+        recs.map(({ rec }) => Math.max(this.expiry(rec.campaign, rec.ts).expireAt - now, 1000)),
       );
       const logs = new Map<string, number[]>();
       const done: string[] = [];
@@ -253,13 +276,7 @@ export class DecisionWriter {
       let failed = setOk.includes(false);
       await Promise.all(
         [...logs].map(([campaign, idx]) =>
-          this.logCampaign(
-            campaign,
-            idx.map((i) => {
-              const { rec } = recs[i]!;
-              return { id: rec.id, ts: rec.ts, segment: rec.segment, control: rec.control, offers: rec.offers.map((o) => o.offerId) };
-            }),
-          ).then(
+          this.sendLog(campaign, this.logOf(campaign, idx.map((i) => recs[i]!.rec))).then(
             () => idx.forEach((i) => done.push(recs[i]!.id)),
             () => {
               failed = true;

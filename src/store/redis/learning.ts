@@ -41,18 +41,32 @@ export class RedisLearning {
     private readonly log: NodeLog,
     private readonly campaigns: ReadonlyMap<string, CampaignRuntime>,
     private readonly settings: { graceMs: number; decisionTtlMs: number; sweepLimit: number; sweepLeaseMs: number },
+    private readonly cluster: boolean,
     /** Called for each reward Redis applied (outcome or default), for this process's contact history. */
     private readonly onApplied: (rec: JoinRecord, offerId: string, reward: number, now: number) => void = () => undefined,
   ) {}
 
+  /**
+   * Decisions by id: this process's own queue or spool first, then Redis (one MGET on a single
+   * server; per-key GETs in a cluster, where the keys spread over slots, pipelined per node).
+   */
   private async records(ids: readonly string[]): Promise<Array<JoinRecord | undefined>> {
-    return Promise.all(
-      ids.map(async (id) => {
-        const local = this.writer.local(id);
-        const bytes = local ?? (await this.client.getBuffer(keys.decision(id)));
-        return bytes === null ? undefined : decodeJoin(id, bytes);
-      }),
-    );
+    const out = new Array<JoinRecord | undefined>(ids.length);
+    const remote: number[] = [];
+    ids.forEach((id, i) => {
+      const local = this.writer.local(id);
+      if (local !== undefined) out[i] = decodeJoin(id, local);
+      else remote.push(i);
+    });
+    if (remote.length === 0) return out;
+    const bytes: Array<Buffer | null> = this.cluster
+      ? await Promise.all(remote.map((i) => this.client.getBuffer(keys.decision(ids[i]!))))
+      : await this.client.mgetBuffer(...remote.map((i) => keys.decision(ids[i]!)));
+    remote.forEach((i, j) => {
+      const b = bytes[j];
+      out[i] = b === null || b === undefined ? undefined : decodeJoin(ids[i]!, b);
+    });
+    return out;
   }
 
   async applyOutcomes(list: readonly OutcomeInput[]): Promise<OutcomeResult[]> {

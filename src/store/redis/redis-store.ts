@@ -80,10 +80,10 @@ export class RedisStore extends EventEmitter implements LearningStore {
       batchSize: opts.decisionBatchSize,
       decisionTtlMs: opts.decisionTtlMs,
       spoolMax: opts.spoolMax,
-    });
+    }, cluster);
     this.writer.onResult = (ok, err) => this.setHealth(ok, err);
     this.weights = new WeightLearner(client, this.learner, this.arena, Math.max(1000, opts.syncMs * 10));
-    this.learning = new RedisLearning(client, this.writer, log, this.learner.campaigns, opts, (rec, offerId, reward, now) => {
+    this.learning = new RedisLearning(client, this.writer, log, this.learner.campaigns, opts, cluster, (rec, offerId, reward, now) => {
       // The ignored-run of cool-down rules, as the embedded store's Learner.apply keeps it.
       const rt = this.learner.campaigns.get(rec.campaign);
       if (rt !== undefined && !rec.control) this.history.outcome(rec.campaign, rec.customerId, offerId, reward, rt.config.fatigue, now);
