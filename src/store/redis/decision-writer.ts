@@ -36,6 +36,12 @@ interface CampaignLog {
   readonly due: (string | number)[];
 }
 
+interface SegmentFields {
+  readonly control: string;
+  readonly treatment: string;
+  readonly impressions: Map<string, string>;
+}
+
 const emptyBatch = (): Batch => ({ ids: [], full: [], join: [], ts: [], campaigns: [], logs: new Map() });
 
 /** Spool entries: a flag byte (1 = the campaign's counters and due entry are still to be written), then the join record. */
@@ -54,6 +60,7 @@ export class DecisionWriter {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private draining: Promise<void> | null = null;
+  private readonly fields = new Map<string, SegmentFields>();
   /** Decisions not spooled because the spool was full. */
   dropped = 0;
   written = 0;
@@ -130,11 +137,29 @@ export class DecisionWriter {
 
   /** Adds one decision to its campaign's log of the batch. */
   private count(log: CampaignLog, campaign: string, d: { id: string; ts: number; segment: string; control: boolean; offers: readonly { readonly offerId: string }[] }): void {
-    const add = (f: string): void => void log.inc.set(f, (log.inc.get(f) ?? 0) + 1);
-    add(`${d.control ? 'Cd' : 'Td'}${SEP}${d.segment}${SEP}`);
-    if (!d.control) for (const o of d.offers) add(`i${SEP}${d.segment}${SEP}${o.offerId}`);
+    const f = this.fieldsOf(d.segment);
+    const add = (name: string): void => void log.inc.set(name, (log.inc.get(name) ?? 0) + 1);
+    add(d.control ? f.control : f.treatment);
+    if (!d.control) {
+      for (const o of d.offers) {
+        let name = f.impressions.get(o.offerId);
+        if (name === undefined) f.impressions.set(o.offerId, (name = `i${SEP}${d.segment}${SEP}${o.offerId}`));
+        add(name);
+      }
+    }
     const { wait } = this.expiry(campaign, d.ts);
     if (wait > 0) log.due.push(d.ts + wait, d.id);
+  }
+
+  /** Counter field names of a segment, made once (they were a string concatenation per offer per Decide). */
+  private fieldsOf(segment: string): SegmentFields {
+    let f = this.fields.get(segment);
+    if (f === undefined) {
+      if (this.fields.size >= 10_000) this.fields.clear();
+      f = { control: `Cd${SEP}${segment}${SEP}`, treatment: `Td${SEP}${segment}${SEP}`, impressions: new Map() };
+      this.fields.set(segment, f);
+    }
+    return f;
   }
 
   /**
