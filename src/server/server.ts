@@ -6,7 +6,8 @@ import { resolveOptions, type ExecutionMode, type ServerOptions } from '../confi
 import { DecisionEngine } from '../engine/engine';
 import { openFeatureReader } from '../features/store';
 import type { FeatureReader } from '../features/types';
-import { createFallbackKernel, getKernel } from '../kernel/index';
+import { randomInt } from 'node:crypto';
+import { getKernel } from '../kernel/index';
 import type { Kernel } from '../kernel/types';
 import { loadNudgeProto, nudgePackageDefinition } from '../proto';
 import { createJsonBox, JsonBoxWriter } from '../shared/json-box';
@@ -89,6 +90,28 @@ function channelOptions(o: ServerOptions): grpc.ServerOptions {
 
 const SHED_PATHS = ['/nudge.v1.DecisionService/Decide', '/nudge.v1.DecisionService/DecideBatch'];
 
+/**
+ * The kernel GetCampaignStats draws P(best) from. Stats seed it by the posterior (stats.ts), and it
+ * shares its generator with inline Decide, so after each draw the generator is re-seeded: from
+ * entropy, or, for runs seeded with NUDGE_SEED, from the seed and a call count (still reproducible).
+ */
+function statsKernelOf(kernel: Kernel, seed: number | null): Kernel {
+  let calls = 0;
+  const reseed = (): void => kernel.seed(seed === null ? randomInt(0, 2 ** 48) : (seed + 0x9e3779b9 * ++calls) % 2 ** 48);
+  // The kernel object is frozen: a new object whose prototype is the kernel overrides one method.
+  return Object.create(kernel, {
+    propensities: {
+      value(alpha: Float64Array, beta: Float64Array, n: number, m: number, out: Float64Array): void {
+        try {
+          kernel.propensities(alpha, beta, n, m, out);
+        } finally {
+          reseed();
+        }
+      },
+    },
+  }) as Kernel;
+}
+
 function hostOf(listen: string): string {
   return listen.slice(0, listen.lastIndexOf(':'));
 }
@@ -114,9 +137,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     const creds = serverCredentials(options);
     const kernel = getKernel();
     if (options.seed !== null) kernel.seed(options.seed);
-    // Stats re-seed their kernel per call (stats.ts); the native kernel's generator is Decide's, so
-    // stats draw from the TypeScript one (shared with Decide only when the addon could not load).
-    const statsKernel = kernel.impl === 'native' ? createFallbackKernel() : kernel;
+    const statsKernel = statsKernelOf(kernel, options.seed);
 
     const store = await openStore(options, processIndexFromEnv());
     cleanup.push(() => store.close());
