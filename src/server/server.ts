@@ -97,7 +97,7 @@ const SHED_PATHS = ['/nudge.v1.DecisionService/Decide', '/nudge.v1.DecisionServi
  */
 function statsKernelOf(kernel: Kernel, seed: number | null): Kernel {
   let calls = 0;
-  const reseed = (): void => kernel.seed(seed === null ? randomInt(0, 2 ** 48) : (seed + 0x9e3779b9 * ++calls) % 2 ** 48);
+  const reseed = (): void => kernel.seed(seed === null ? randomInt(0, 2 ** 48 - 1) : (seed + 0x9e3779b9 * ++calls) % 2 ** 48);
   // The kernel object is frozen: a new object whose prototype is the kernel overrides one method.
   return Object.create(kernel, {
     propensities: {
