@@ -34,6 +34,7 @@ import type { PutModelRequest as _nudge_v1_PutModelRequest, PutModelRequest__Out
 import type { RollbackModelRequest as _nudge_v1_RollbackModelRequest, RollbackModelRequest__Output as _nudge_v1_RollbackModelRequest__Output } from './nudge/v1/RollbackModelRequest';
 import type { Route as _nudge_v1_Route, Route__Output as _nudge_v1_Route__Output } from './nudge/v1/Route';
 import type { ScoredOffer as _nudge_v1_ScoredOffer, ScoredOffer__Output as _nudge_v1_ScoredOffer__Output } from './nudge/v1/ScoredOffer';
+import type { SrmCheck as _nudge_v1_SrmCheck, SrmCheck__Output as _nudge_v1_SrmCheck__Output } from './nudge/v1/SrmCheck';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -75,6 +76,7 @@ export interface ProtoGrpcType {
       RollbackModelRequest: MessageTypeDefinition<_nudge_v1_RollbackModelRequest, _nudge_v1_RollbackModelRequest__Output>
       Route: MessageTypeDefinition<_nudge_v1_Route, _nudge_v1_Route__Output>
       ScoredOffer: MessageTypeDefinition<_nudge_v1_ScoredOffer, _nudge_v1_ScoredOffer__Output>
+      SrmCheck: MessageTypeDefinition<_nudge_v1_SrmCheck, _nudge_v1_SrmCheck__Output>
     }
   }
 }

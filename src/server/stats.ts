@@ -3,6 +3,7 @@ import type { CampaignStats__Output } from '../generated/nudge/v1/CampaignStats'
 import type { GroupStats__Output } from '../generated/nudge/v1/GroupStats';
 import type { OfferStats__Output } from '../generated/nudge/v1/OfferStats';
 import type { Kernel } from '../kernel/types';
+import { expectedLosses, srmChecks, upliftCheck } from './experiment-checks';
 import type { GroupCounters, LearningStore, OfferCounters } from '../store/types';
 
 /** Monte-Carlo draws behind p_best: standard error <= 0.005 per offer. */
@@ -61,6 +62,7 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
   // Seeded by the shapes: the same counters give the same P(best) on every replica and every call
   // (replicas on a shared store report identical stats; a refresh does not jitter the dashboard).
   kernel.seed(shapeSeed(alpha, beta));
+  const loss = expectedLosses(kernel, alpha, beta);
   kernel.propensities(alpha, beta, 1, P_BEST_DRAWS, pBest);
 
   const offers: OfferStats__Output[] = c.offers.map((o, i) => {
@@ -76,11 +78,13 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
       ciHigh: hi[i]!,
       pBest: pBest[i]!,
       meanDelta: outcomes > 0 ? (n?.deltaSum ?? 0) / outcomes : 0,
+      expectedLoss: loss[i]!,
     };
   });
   const control = group(counters.control);
   const treatment = group(counters.treatment);
   const uplift = treatment.rewardRate - control.rewardRate;
+  const interval = upliftCheck(counters);
   return {
     campaign: c.name,
     offers,
@@ -88,6 +92,10 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
     treatment,
     uplift,
     relativeUplift: control.rewardRate > 0 ? uplift / control.rewardRate : 0,
+    upliftCiLow: interval.lower,
+    upliftCiHigh: interval.upper,
+    upliftVerdict: interval.verdict,
+    srm: srmChecks(c, counters),
   };
 }
 

@@ -2,6 +2,7 @@
 
 import type { OfferStats as _nudge_v1_OfferStats, OfferStats__Output as _nudge_v1_OfferStats__Output } from '../../nudge/v1/OfferStats';
 import type { GroupStats as _nudge_v1_GroupStats, GroupStats__Output as _nudge_v1_GroupStats__Output } from '../../nudge/v1/GroupStats';
+import type { SrmCheck as _nudge_v1_SrmCheck, SrmCheck__Output as _nudge_v1_SrmCheck__Output } from '../../nudge/v1/SrmCheck';
 
 export interface CampaignStats {
   'campaign'?: (string);
@@ -16,6 +17,20 @@ export interface CampaignStats {
    * uplift / control reward rate (0 when the control rate is 0).
    */
   'relativeUplift'?: (number | string);
+  /**
+   * 95% interval of the uplift (difference of reward rates, normal approximation).
+   */
+  'upliftCiLow'?: (number | string);
+  'upliftCiHigh'?: (number | string);
+  /**
+   * "better", "worse" or "inconclusive" (the interval spans 0, or a group has too few decisions).
+   */
+  'upliftVerdict'?: (string);
+  /**
+   * Sample ratio mismatch checks: the control group against control_share, and for `fixed` campaigns
+   * the offers' impressions against their weights.
+   */
+  'srm'?: (_nudge_v1_SrmCheck)[];
 }
 
 export interface CampaignStats__Output {
@@ -31,4 +46,18 @@ export interface CampaignStats__Output {
    * uplift / control reward rate (0 when the control rate is 0).
    */
   'relativeUplift': (number);
+  /**
+   * 95% interval of the uplift (difference of reward rates, normal approximation).
+   */
+  'upliftCiLow': (number);
+  'upliftCiHigh': (number);
+  /**
+   * "better", "worse" or "inconclusive" (the interval spans 0, or a group has too few decisions).
+   */
+  'upliftVerdict': (string);
+  /**
+   * Sample ratio mismatch checks: the control group against control_share, and for `fixed` campaigns
+   * the offers' impressions against their weights.
+   */
+  'srm': (_nudge_v1_SrmCheck__Output)[];
 }

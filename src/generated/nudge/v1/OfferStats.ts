@@ -21,6 +21,11 @@ export interface OfferStats {
    */
   'meanDelta'?: (number | string);
   'outcomes'?: (number | string | Long);
+  /**
+   * Expected loss of choosing this offer: E[max_j theta_j - theta_i] under the posteriors (reward
+   * rate given up, on average, if this offer is not the best).
+   */
+  'expectedLoss'?: (number | string);
 }
 
 export interface OfferStats__Output {
@@ -42,4 +47,9 @@ export interface OfferStats__Output {
    */
   'meanDelta': (number);
   'outcomes': (number);
+  /**
+   * Expected loss of choosing this offer: E[max_j theta_j - theta_i] under the posteriors (reward
+   * rate given up, on average, if this offer is not the best).
+   */
+  'expectedLoss': (number);
 }
