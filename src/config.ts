@@ -83,6 +83,11 @@ export interface ServerOptions {
   readonly redisDecisionTtlMs: number;
   /** Most decision records the local spool keeps while Redis is unreachable. */
   readonly spoolMax: number;
+  /**
+   * Decisions older than this leave the decision log (with their outcomes); never before the longest
+   * reward wait. NUDGE_DECISION_RETENTION takes 30d, 12h, 90m, 45s or milliseconds.
+   */
+  readonly decisionRetentionMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -130,6 +135,7 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   redisGraceMs: 60_000,
   redisDecisionTtlMs: 24 * 3600_000,
   spoolMax: 1_000_000,
+  decisionRetentionMs: 30 * 86_400_000,
 });
 
 /** Tokens shorter than this are refused: a bearer token must not be guessable. */
@@ -250,6 +256,7 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     redisGraceMs: checkInt('redisGraceMs', o.redisGraceMs, 0, 'a non-negative integer'),
     redisDecisionTtlMs: checkInt('redisDecisionTtlMs', o.redisDecisionTtlMs, 1000, 'an integer >= 1000'),
     spoolMax: checkInt('spoolMax', o.spoolMax, 1, 'a positive integer'),
+    decisionRetentionMs: checkInt('decisionRetentionMs', o.decisionRetentionMs, 1000, 'at least 1000 ms'),
   });
 }
 
@@ -298,6 +305,7 @@ const ENV_NAMES = {
   NUDGE_REDIS_GRACE_MS: 'redisGraceMs',
   NUDGE_REDIS_DECISION_TTL_MS: 'redisDecisionTtlMs',
   NUDGE_SPOOL_MAX: 'spoolMax',
+  NUDGE_DECISION_RETENTION: 'decisionRetentionMs',
 } as const satisfies Record<string, keyof ServerOptions>;
 
 const NUMERIC = new Set<keyof ServerOptions>([
@@ -326,6 +334,16 @@ const BOOLEAN = new Set<keyof ServerOptions>(['demo', 'insecure']);
 /** Secrets are never echoed in error messages or help. */
 const SECRET = new Set<keyof ServerOptions>(['adminToken', 'decideToken', 'redisPassword']);
 
+/** Durations given as 30d, 12h, 90m, 45s or plain milliseconds. */
+const DURATION = new Set<keyof ServerOptions>(['decisionRetentionMs']);
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function parseEnvDuration(envName: string, raw: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
+  if (m === null) throw new RangeError(`${envName} must be a duration such as 30d, 12h, 90m, 45s or milliseconds (got "${raw}")`);
+  return Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!;
+}
+
 function parseEnvNumber(envName: string, raw: string): number {
   const t = raw.trim();
   if (!/^-?\d+$/.test(t)) throw new RangeError(`${envName} must be an integer (got "${raw}")`);
@@ -340,6 +358,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     if (raw === undefined || raw === '') continue;
     if (BOOLEAN.has(key)) partial[key] = raw.trim() !== '0' && raw.trim().toLowerCase() !== 'false';
     else if (NUMERIC.has(key)) partial[key] = parseEnvNumber(envName, raw);
+    else if (DURATION.has(key)) partial[key] = parseEnvDuration(envName, raw);
     else partial[key] = raw;
   }
   try {

@@ -32,6 +32,7 @@ interface StoreFigures {
   syncAgeMs?: number;
   spooledDecisions?: number;
   droppedDecisions?: number;
+  retentionRemoved?: number;
 }
 
 function storeFigures(store: LearningStore): StoreFigures | null {
@@ -190,6 +191,7 @@ export class ServerMetrics {
       f.syncAgeMs === undefined ? undefined : f.syncAgeMs / 1000,
     );
     gauge('nudge_store_spooled_decisions', 'Decisions in the local spool waiting for Redis', (f) => f.spooledDecisions);
+    gauge('nudge_decisions_retention_removed', 'Decisions removed from the decision log by retention (NUDGE_DECISION_RETENTION) since start', (f) => f.retentionRemoved);
     gauge('nudge_store_dropped_decisions', 'Decisions not spooled because the spool was full, since start', (f) => f.droppedDecisions);
   }
 

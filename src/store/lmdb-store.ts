@@ -12,6 +12,7 @@ import { checkStoreOptions, type LmdbStoreOptions } from './options';
 import { OutcomeProcessor } from './outcomes';
 import { restoreState, writeDirty } from './persistence';
 import { Sweeper } from './sweeper';
+import { removeOlderThan, RETENTION_BATCH, retentionCutoff } from './retention';
 import { ContactHistory } from '../fatigue/history';
 import type { ModelSpace } from '../models/registry';
 import type {
@@ -44,6 +45,8 @@ export interface StoreMetrics {
   readonly defaultRewardsApplied: number;
   /** Posterior updates that failed (arena full); their outcomes were recorded and counted. */
   readonly posteriorErrors: number;
+  /** Decisions removed by retention since open. */
+  readonly retentionRemoved: number;
 }
 
 /**
@@ -64,6 +67,10 @@ export class LmdbStore implements LearningStore {
   /** The model registry's durable key space (src/models/registry.ts). */
   readonly models: ModelSpace;
   private timer: NodeJS.Timeout | null = null;
+  private readonly retentionTimer: NodeJS.Timeout;
+  private retaining: Promise<void> | null = null;
+  /** Decisions removed by retention since open. */
+  retentionRemoved = 0;
   private closed = false;
 
   constructor(
@@ -109,6 +116,29 @@ export class LmdbStore implements LearningStore {
       opts.ackOn,
     );
     restoreState(dbs, this.arena, this.book);
+    this.retentionTimer = setInterval(() => void this.applyRetention(Date.now()), opts.retentionIntervalMs);
+    this.retentionTimer.unref();
+  }
+
+  /**
+   * Removes decisions past the retention, in transactions of at most RETENTION_BATCH decisions that
+   * queue behind other work like any group (Decide never waits on them). Resolves with the count.
+   */
+  applyRetention(now: number): Promise<void> {
+    this.retaining ??= (async () => {
+      let longest = 0;
+      for (const rt of this.learner.campaigns.values()) longest = Math.max(longest, rt.config.rewardWaitMs);
+      const cutoff = retentionCutoff(now, this.opts.decisionRetentionMs, longest);
+      for (;;) {
+        if (this.closed) return;
+        const n = await this.commit.submit(() => removeOlderThan(this.dbs, cutoff));
+        this.retentionRemoved += n;
+        if (n < RETENTION_BATCH) return;
+      }
+    })().finally(() => {
+      this.retaining = null;
+    });
+    return this.retaining;
   }
 
   arms(campaign: string, segment: string): ArmsEntry | null {
@@ -205,6 +235,7 @@ export class LmdbStore implements LearningStore {
       outcomesApplied: this.outcomes.applied,
       defaultRewardsApplied: this.sweeper.applied,
       posteriorErrors: this.learner.posteriorErrors,
+      retentionRemoved: this.retentionRemoved,
     };
   }
 
@@ -219,6 +250,8 @@ export class LmdbStore implements LearningStore {
     // Decisions logged while a flush is in flight need one more round.
     do await this.commit.submit(() => undefined);
     while (this.log.queued > 0);
+    clearInterval(this.retentionTimer);
+    await this.retaining?.catch(() => undefined);
     this.closed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;

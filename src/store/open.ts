@@ -8,7 +8,7 @@ import type { LearningStore } from './types';
  * and node. The only place that knows which implementations exist.
  */
 export async function openStore(o: ServerOptions, processIndex: number): Promise<LearningStore> {
-  if (o.store === 'lmdb') return openLmdbStore({ dataDir: o.dataDir });
+  if (o.store === 'lmdb') return openLmdbStore({ dataDir: o.dataDir, decisionRetentionMs: o.decisionRetentionMs });
   return RedisStore.open({
     url: o.store,
     username: o.redisUsername,
@@ -19,6 +19,7 @@ export async function openStore(o: ServerOptions, processIndex: number): Promise
     graceMs: o.redisGraceMs,
     decisionTtlMs: o.redisDecisionTtlMs,
     spoolMax: o.spoolMax,
+    decisionRetentionMs: o.decisionRetentionMs,
   });
 }
 

@@ -15,6 +15,10 @@ export interface LmdbStoreOptions {
   readonly mapSize: number;
   /** Upper bound of the shared posterior arena in bytes. */
   readonly arenaMaxBytes: number;
+  /** Decisions older than this are removed from the log, with their outcomes (never before the longest reward wait). */
+  readonly decisionRetentionMs: number;
+  /** How often the retention job runs. */
+  readonly retentionIntervalMs: number;
 }
 
 export const STORE_DEFAULTS: Omit<LmdbStoreOptions, 'dataDir'> = {
@@ -28,6 +32,8 @@ export const STORE_DEFAULTS: Omit<LmdbStoreOptions, 'dataDir'> = {
   sweepLimit: 10_000,
   mapSize: 256 * 1024 * 1024,
   arenaMaxBytes: 1 << 30,
+  decisionRetentionMs: 30 * 86_400_000,
+  retentionIntervalMs: 60_000,
 };
 
 function positiveInteger(opts: Record<string, unknown>, name: string): void {
@@ -42,7 +48,7 @@ export function checkStoreOptions(input: unknown): LmdbStoreOptions {
   const opts = input as Record<string, unknown>;
   if (typeof opts['dataDir'] !== 'string') throw new TypeError('options.dataDir must be a non-empty string');
   if (opts['dataDir'] === '') throw new RangeError('options.dataDir must be a non-empty string');
-  for (const n of ['decisionFlushMs', 'decisionBatchSize', 'sweepLimit', 'mapSize', 'arenaMaxBytes']) positiveInteger(opts, n);
+  for (const n of ['decisionFlushMs', 'decisionBatchSize', 'sweepLimit', 'mapSize', 'arenaMaxBytes', 'decisionRetentionMs', 'retentionIntervalMs']) positiveInteger(opts, n);
   const ackOn = opts['ackOn'];
   if (ackOn !== undefined) {
     if (typeof ackOn !== 'string') throw new TypeError("options.ackOn must be 'flushed' or 'committed'");

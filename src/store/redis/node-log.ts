@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'lmdb';
 import { encodeOutcome, openStoreDbs, outcomeKey, type StoreDbs } from '../lmdb-env';
+import { removeOlderThan, RETENTION_BATCH } from '../retention';
 
 /**
  * The node-local part of the Redis store, in LMDB: the full decision log (every decision this process
@@ -68,6 +69,16 @@ export class NodeLog {
     void this.dbs.env.transaction(() => {
       for (const it of items) this.dbs.outcomes.put(outcomeKey(it.decisionId, it.offerId), encodeOutcome({ s: it.kind, r: it.reward, t: it.t }));
     });
+  }
+
+  /** Removes decisions older than `cutoffMs` (and their outcomes) in small transactions; returns how many. */
+  async applyRetention(cutoffMs: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.dbs.env.transaction(() => removeOlderThan(this.dbs, cutoffMs));
+      total += n;
+      if (n < RETENTION_BATCH) return total;
+    }
   }
 
   close(): Promise<void> {

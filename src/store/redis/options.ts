@@ -28,6 +28,9 @@ export interface RedisStoreOptions {
   readonly connectTimeoutMs: number;
   /** Upper bound of the shared posterior arena (the local copy) in bytes. */
   readonly arenaMaxBytes: number;
+  /** The node-local decision log keeps decisions this long (never before the longest reward wait). */
+  readonly decisionRetentionMs: number;
+  readonly retentionIntervalMs: number;
 }
 
 export const REDIS_STORE_DEFAULTS: Omit<RedisStoreOptions, 'url' | 'dataDir'> = {
@@ -46,6 +49,8 @@ export const REDIS_STORE_DEFAULTS: Omit<RedisStoreOptions, 'url' | 'dataDir'> = 
   commandTimeoutMs: 2000,
   connectTimeoutMs: 5000,
   arenaMaxBytes: 1 << 30,
+  decisionRetentionMs: 30 * 86_400_000,
+  retentionIntervalMs: 60_000,
 };
 
 const INTS = [
@@ -61,6 +66,8 @@ const INTS = [
   'commandTimeoutMs',
   'connectTimeoutMs',
   'arenaMaxBytes',
+  'decisionRetentionMs',
+  'retentionIntervalMs',
 ] as const;
 
 export function checkRedisStoreOptions(input: unknown): RedisStoreOptions {

@@ -12,6 +12,7 @@ import { RedisLearning } from './learning';
 import { Mirror } from './mirror';
 import { RedisContacts } from './contacts';
 import { WeightLearner } from './weights';
+import { retentionCutoff } from '../retention';
 import { NodeLog } from './node-log';
 import { checkRedisStoreOptions, type RedisStoreOptions } from './options';
 import { RedisRegistry, type RemoteCampaignListener } from './registry';
@@ -29,6 +30,7 @@ export interface RedisStoreMetrics {
   readonly droppedDecisions: number;
   readonly outcomesApplied: number;
   readonly defaultRewardsApplied: number;
+  readonly retentionRemoved: number;
 }
 
 /**
@@ -54,6 +56,10 @@ export class RedisStore extends EventEmitter implements LearningStore {
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
   private syncAgain: Promise<void> | null = null;
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private retaining: Promise<void> | null = null;
+  /** Decisions removed from the node-local log by retention since open. */
+  retentionRemoved = 0;
   private degradedSince = 0;
   private closed = false;
   /** Subtracted from impression times: in (0, 1) ms, distinct per process but for 1 pair in 1023. */
@@ -116,6 +122,22 @@ export class RedisStore extends EventEmitter implements LearningStore {
   private start(): void {
     this.timer = setInterval(() => void this.sync(), this.opts.syncMs);
     this.timer.unref();
+    this.retentionTimer = setInterval(() => void this.applyRetention(Date.now()), this.opts.retentionIntervalMs);
+    this.retentionTimer.unref();
+  }
+
+  /** Decision-log retention of this node's log (Redis forgets decisions by itself, by TTL). */
+  applyRetention(now: number): Promise<void> {
+    this.retaining ??= (async () => {
+      let longest = 0;
+      for (const rt of this.learner.campaigns.values()) longest = Math.max(longest, rt.config.rewardWaitMs);
+      this.retentionRemoved += await this.log.applyRetention(retentionCutoff(now, this.opts.decisionRetentionMs, longest));
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        this.retaining = null;
+      });
+    return this.retaining;
   }
 
   /**
@@ -243,6 +265,7 @@ export class RedisStore extends EventEmitter implements LearningStore {
       droppedDecisions: this.writer.dropped,
       outcomesApplied: this.learning.applied,
       defaultRewardsApplied: this.learning.defaultsApplied,
+      retentionRemoved: this.retentionRemoved,
     };
   }
 
@@ -265,6 +288,8 @@ export class RedisStore extends EventEmitter implements LearningStore {
     this.timer = null;
     // Last contact-history writes and the like; failures are already reported as degraded health.
     await this.sync();
+    if (this.retentionTimer !== null) clearInterval(this.retentionTimer);
+    await this.retaining;
     this.closed = true;
     await this.log.close();
     this.client.disconnect();
