@@ -77,6 +77,8 @@ export interface ServerOptions {
   /** Redis ACL user and password when the URL does not carry them (NUDGE_REDIS_USERNAME / _PASSWORD). */
   readonly redisUsername: string | null;
   readonly redisPassword: string | null;
+  /** PEM bundle of the CAs that sign the Redis server's certificate (rediss://), beside the system CAs. */
+  readonly redisTlsCa: string | null;
   /** A decision record stays in Redis for its campaign's reward wait plus this long (ms). */
   readonly redisGraceMs: number;
   /** Decision records kept in Redis this long when the campaign has no reward wait (ms). */
@@ -132,6 +134,7 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   syncMs: 100,
   redisUsername: null,
   redisPassword: null,
+  redisTlsCa: null,
   redisGraceMs: 60_000,
   redisDecisionTtlMs: 24 * 3600_000,
   spoolMax: 1_000_000,
@@ -253,6 +256,7 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     syncMs: checkInt('syncMs', o.syncMs, 5, 'an integer >= 5'),
     redisUsername: checkOptionalString('redisUsername', o.redisUsername),
     redisPassword: checkOptionalString('redisPassword', o.redisPassword),
+    redisTlsCa: o.redisTlsCa === null ? null : path.resolve(checkString('redisTlsCa', o.redisTlsCa)),
     redisGraceMs: checkInt('redisGraceMs', o.redisGraceMs, 0, 'a non-negative integer'),
     redisDecisionTtlMs: checkInt('redisDecisionTtlMs', o.redisDecisionTtlMs, 1000, 'an integer >= 1000'),
     spoolMax: checkInt('spoolMax', o.spoolMax, 1, 'a positive integer'),
@@ -302,6 +306,7 @@ const ENV_NAMES = {
   NUDGE_SYNC_MS: 'syncMs',
   NUDGE_REDIS_USERNAME: 'redisUsername',
   NUDGE_REDIS_PASSWORD: 'redisPassword',
+  NUDGE_REDIS_TLS_CA: 'redisTlsCa',
   NUDGE_REDIS_GRACE_MS: 'redisGraceMs',
   NUDGE_REDIS_DECISION_TTL_MS: 'redisDecisionTtlMs',
   NUDGE_SPOOL_MAX: 'spoolMax',

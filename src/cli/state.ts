@@ -82,7 +82,7 @@ export function stateCommand(): Command {
       }
       const env = optionsFromEnv(process.env);
       const r = await importStateToRedisUrl(
-        { url: target.url, username: env.redisUsername, password: env.redisPassword, commandTimeoutMs: 60_000, connectTimeoutMs: 10_000 },
+        { url: target.url, username: env.redisUsername, password: env.redisPassword, tlsCa: env.redisTlsCa, commandTimeoutMs: 60_000, connectTimeoutMs: 10_000 },
         checkStateDump(parsed),
         { force: opts.force === true },
       );

@@ -13,6 +13,7 @@ export async function openStore(o: ServerOptions, processIndex: number): Promise
     url: o.store,
     username: o.redisUsername,
     password: o.redisPassword,
+    tlsCa: o.redisTlsCa,
     dataDir: o.dataDir,
     processIndex,
     syncMs: o.syncMs,

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { APPLY_LUA, CLAIM_LUA, CONTACTS_LUA, JOIN_LUA, LEASE_LUA, LOG_LUA, WEIGHTS_LUA } from './scripts';
 
@@ -14,6 +17,8 @@ export interface RedisConnectOptions {
   readonly url: string;
   readonly username: string | null;
   readonly password: string | null;
+  /** PEM file of extra CAs for rediss:// (default: the system CAs only). */
+  readonly tlsCa?: string | null;
   /** How long a command may wait for its answer before it fails (ms). */
   readonly commandTimeoutMs: number;
   /** How long open waits for the first connection (ms). */
@@ -32,6 +37,21 @@ export type ScriptedClient = RedisClient & {
 
 const SCRIPT_COMMANDS = ['nudgeApply', 'nudgeLog', 'nudgeClaim', 'nudgeWeights', 'nudgeLease', 'nudgeContacts', 'nudgeJoin'];
 
+/** TLS for rediss://: the system CAs plus an optional private one; SNI only for host names. */
+function tlsOptions(host: string, caFile: string | null): { servername?: string; ca?: string[] } {
+  const out: { servername?: string; ca?: string[] } = isIP(host) === 0 ? { servername: host } : {};
+  if (caFile !== null) {
+    let pem: string;
+    try {
+      pem = readFileSync(caFile, 'utf8');
+    } catch (err) {
+      throw new RangeError(`NUDGE_REDIS_TLS_CA: cannot read ${caFile}: ${(err as Error).message}`);
+    }
+    out.ca = [...rootCertificates, pem];
+  }
+  return out;
+}
+
 function baseOptions(o: RedisConnectOptions, url: URL): RedisOptions {
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
   return {
@@ -40,7 +60,7 @@ function baseOptions(o: RedisConnectOptions, url: URL): RedisOptions {
     username: url.username !== '' ? decodeURIComponent(url.username) : (o.username ?? undefined),
     password: url.password !== '' ? decodeURIComponent(url.password) : (o.password ?? undefined),
     db,
-    ...(url.protocol === 'rediss:' ? { tls: { servername: url.hostname } } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: tlsOptions(url.hostname, o.tlsCa ?? null) } : {}),
     // Fail at once while disconnected instead of queueing: Decide never waits on Redis, and an outcome
     // must answer UNAVAILABLE (retryable) rather than hang until the client reconnects.
     enableOfflineQueue: false,

@@ -4,6 +4,8 @@ export interface RedisStoreOptions {
   readonly url: string;
   readonly username: string | null;
   readonly password: string | null;
+  /** PEM file of extra CAs for rediss:// (a private CA); the system CAs are trusted too. */
+  readonly tlsCa: string | null;
   /** Node-local files (decision log, spool) live in `${dataDir}/node-${processIndex}/state`. */
   readonly dataDir: string;
   /** Keeps the files of several processes on one node apart (NUDGE_PROCESS_INDEX). */
@@ -36,6 +38,7 @@ export interface RedisStoreOptions {
 export const REDIS_STORE_DEFAULTS: Omit<RedisStoreOptions, 'url' | 'dataDir'> = {
   username: null,
   password: null,
+  tlsCa: null,
   processIndex: 0,
   syncMs: 100,
   // Another replica's outcome must find a decision 50 ms after Decide answered: flush well inside that.
@@ -85,7 +88,7 @@ export function checkRedisStoreOptions(input: unknown): RedisStoreOptions {
     const min = name === 'processIndex' || name === 'graceMs' ? 0 : 1;
     if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`options.${name} must be an integer >= ${min}`);
   }
-  for (const name of ['username', 'password'] as const) {
+  for (const name of ['username', 'password', 'tlsCa'] as const) {
     const v = o[name];
     if (v !== undefined && v !== null && typeof v !== 'string') throw new TypeError(`options.${name} must be a string or null`);
   }

@@ -102,6 +102,7 @@ export class RedisStore extends EventEmitter implements LearningStore {
       url: opts.url,
       username: opts.username,
       password: opts.password,
+      tlsCa: opts.tlsCa,
       commandTimeoutMs: opts.commandTimeoutMs,
       connectTimeoutMs: opts.connectTimeoutMs,
     });
