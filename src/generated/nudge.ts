@@ -3,6 +3,7 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { ActivateModelRequest as _nudge_v1_ActivateModelRequest, ActivateModelRequest__Output as _nudge_v1_ActivateModelRequest__Output } from './nudge/v1/ActivateModelRequest';
 import type { AdminServiceClient as _nudge_v1_AdminServiceClient, AdminServiceDefinition as _nudge_v1_AdminServiceDefinition } from './nudge/v1/AdminService';
+import type { Calibration as _nudge_v1_Calibration, Calibration__Output as _nudge_v1_Calibration__Output } from './nudge/v1/Calibration';
 import type { Campaign as _nudge_v1_Campaign, Campaign__Output as _nudge_v1_Campaign__Output } from './nudge/v1/Campaign';
 import type { CampaignStats as _nudge_v1_CampaignStats, CampaignStats__Output as _nudge_v1_CampaignStats__Output } from './nudge/v1/CampaignStats';
 import type { Decay as _nudge_v1_Decay, Decay__Output as _nudge_v1_Decay__Output } from './nudge/v1/Decay';
@@ -31,6 +32,7 @@ import type { Outcome as _nudge_v1_Outcome, Outcome__Output as _nudge_v1_Outcome
 import type { OutcomeAck as _nudge_v1_OutcomeAck, OutcomeAck__Output as _nudge_v1_OutcomeAck__Output } from './nudge/v1/OutcomeAck';
 import type { OutcomeSummary as _nudge_v1_OutcomeSummary, OutcomeSummary__Output as _nudge_v1_OutcomeSummary__Output } from './nudge/v1/OutcomeSummary';
 import type { PutModelRequest as _nudge_v1_PutModelRequest, PutModelRequest__Output as _nudge_v1_PutModelRequest__Output } from './nudge/v1/PutModelRequest';
+import type { ReliabilityBin as _nudge_v1_ReliabilityBin, ReliabilityBin__Output as _nudge_v1_ReliabilityBin__Output } from './nudge/v1/ReliabilityBin';
 import type { RollbackModelRequest as _nudge_v1_RollbackModelRequest, RollbackModelRequest__Output as _nudge_v1_RollbackModelRequest__Output } from './nudge/v1/RollbackModelRequest';
 import type { Route as _nudge_v1_Route, Route__Output as _nudge_v1_Route__Output } from './nudge/v1/Route';
 import type { ScoredOffer as _nudge_v1_ScoredOffer, ScoredOffer__Output as _nudge_v1_ScoredOffer__Output } from './nudge/v1/ScoredOffer';
@@ -45,6 +47,7 @@ export interface ProtoGrpcType {
     v1: {
       ActivateModelRequest: MessageTypeDefinition<_nudge_v1_ActivateModelRequest, _nudge_v1_ActivateModelRequest__Output>
       AdminService: SubtypeConstructor<typeof grpc.Client, _nudge_v1_AdminServiceClient> & { service: _nudge_v1_AdminServiceDefinition }
+      Calibration: MessageTypeDefinition<_nudge_v1_Calibration, _nudge_v1_Calibration__Output>
       Campaign: MessageTypeDefinition<_nudge_v1_Campaign, _nudge_v1_Campaign__Output>
       CampaignStats: MessageTypeDefinition<_nudge_v1_CampaignStats, _nudge_v1_CampaignStats__Output>
       Decay: MessageTypeDefinition<_nudge_v1_Decay, _nudge_v1_Decay__Output>
@@ -73,6 +76,7 @@ export interface ProtoGrpcType {
       OutcomeAck: MessageTypeDefinition<_nudge_v1_OutcomeAck, _nudge_v1_OutcomeAck__Output>
       OutcomeSummary: MessageTypeDefinition<_nudge_v1_OutcomeSummary, _nudge_v1_OutcomeSummary__Output>
       PutModelRequest: MessageTypeDefinition<_nudge_v1_PutModelRequest, _nudge_v1_PutModelRequest__Output>
+      ReliabilityBin: MessageTypeDefinition<_nudge_v1_ReliabilityBin, _nudge_v1_ReliabilityBin__Output>
       RollbackModelRequest: MessageTypeDefinition<_nudge_v1_RollbackModelRequest, _nudge_v1_RollbackModelRequest__Output>
       Route: MessageTypeDefinition<_nudge_v1_Route, _nudge_v1_Route__Output>
       ScoredOffer: MessageTypeDefinition<_nudge_v1_ScoredOffer, _nudge_v1_ScoredOffer__Output>

@@ -1,7 +1,8 @@
 import type { CampaignConfig } from '../campaigns/types';
 import type { SrmCheck__Output } from '../generated/nudge/v1/SrmCheck';
 import type { Kernel } from '../kernel/types';
-import { expectedLoss, sampleRatioMismatch, uplift } from '../monitoring/index';
+import type { Calibration__Output } from '../generated/nudge/v1/Calibration';
+import { CalibrationAccumulator, expectedLoss, sampleRatioMismatch, uplift } from '../monitoring/index';
 import type { CampaignCounters } from '../store/types';
 
 /** Joint posterior draws behind expected loss: its Monte-Carlo error is about sd/sqrt(2000). */
@@ -50,4 +51,28 @@ export function expectedLosses(kernel: Kernel, alpha: Float64Array, beta: Float6
     for (let i = 0; i < k; i++) draws[i]![t] = one[i]!;
   }
   return expectedLoss(draws).expectedLoss;
+}
+
+/** Calibration sums (store/counters.ts CALIBRATION_SLOTS) of several offers, added. */
+function addSums(into: number[], cal: readonly number[] | undefined): void {
+  if (cal === undefined || cal.length !== into.length) return;
+  for (let i = 0; i < into.length; i++) into[i]! += cal[i]!;
+}
+
+/** The report of calibration sums: reliability bins, ECE and Brier (zeros before any outcome). */
+export function calibrationOf(cals: ReadonlyArray<readonly number[] | undefined>): Calibration__Output {
+  const sums = new Array<number>(31).fill(0);
+  for (const c of cals) addSums(sums, c);
+  const r = CalibrationAccumulator.fromSums({
+    count: sums.slice(0, 10),
+    sumPredicted: sums.slice(10, 20),
+    sumReward: sums.slice(20, 30),
+    sumSquaredError: sums[30]!,
+  }).result();
+  return {
+    n: r.n,
+    ece: r.ece ?? 0,
+    brier: r.brier ?? 0,
+    bins: r.bins.map((b) => ({ lower: b.lower, upper: b.upper, count: b.count, meanPredicted: b.meanPredicted ?? 0, observedRate: b.observedRate ?? 0 })),
+  };
 }

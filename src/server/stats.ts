@@ -3,7 +3,7 @@ import type { CampaignStats__Output } from '../generated/nudge/v1/CampaignStats'
 import type { GroupStats__Output } from '../generated/nudge/v1/GroupStats';
 import type { OfferStats__Output } from '../generated/nudge/v1/OfferStats';
 import type { Kernel } from '../kernel/types';
-import { expectedLosses, srmChecks, upliftCheck } from './experiment-checks';
+import { calibrationOf, expectedLosses, srmChecks, upliftCheck } from './experiment-checks';
 import type { GroupCounters, LearningStore, OfferCounters } from '../store/types';
 
 /** Monte-Carlo draws behind p_best: standard error <= 0.005 per offer. */
@@ -79,6 +79,7 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
       pBest: pBest[i]!,
       meanDelta: outcomes > 0 ? (n?.deltaSum ?? 0) / outcomes : 0,
       expectedLoss: loss[i]!,
+      calibration: calibrationOf([n?.calibration]),
     };
   });
   const control = group(counters.control);
@@ -96,6 +97,7 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
     upliftCiHigh: interval.upper,
     upliftVerdict: interval.verdict,
     srm: srmChecks(c, counters),
+    calibration: calibrationOf(counters.offers.map((o) => o.calibration)),
   };
 }
 

@@ -11,6 +11,26 @@ interface MutableOffer {
   outcomes: number;
   rewards: number;
   deltaSum: number;
+  /** Calibration sums (calibrationSlots), absent until the first outcome (older records have none). */
+  cal?: number[];
+}
+
+/**
+ * Calibration sums of one offer, 31 numbers: per predicted-probability bin b (10 bins of 0.1) the
+ * outcome count at [b], the sum of predicted probabilities at [10 + b] and of rewards (capped at 1)
+ * at [20 + b], then the sum of squared errors (Brier) at [30].
+ */
+export const CALIBRATION_SLOTS = 31;
+
+/** Adds one outcome to calibration sums; `predicted` is reward - delta (what the decision predicted). */
+export function addCalibration(cal: number[], predicted: number, reward: number): void {
+  const p = Math.min(1, Math.max(0, predicted));
+  const y = Math.min(1, Math.max(0, reward));
+  const b = Math.min(9, Math.floor(p * 10));
+  cal[b]! += 1;
+  cal[10 + b]! += p;
+  cal[20 + b]! += y;
+  cal[30]! += (p - y) * (p - y);
 }
 
 interface MutableGroup {
@@ -48,6 +68,7 @@ export class CounterBook {
       o.outcomes += 1;
       o.rewards += reward;
       o.deltaSum += delta;
+      addCalibration((o.cal ??= new Array<number>(CALIBRATION_SLOTS).fill(0)), reward - delta, reward);
     }
   }
 
@@ -77,11 +98,18 @@ export class CounterBook {
         acc.outcomes += o.outcomes;
         acc.rewards += o.rewards;
         acc.deltaSum += o.deltaSum;
+        if (o.cal !== undefined && o.cal.length === CALIBRATION_SLOTS) {
+          const c = (acc.cal ??= new Array<number>(CALIBRATION_SLOTS).fill(0));
+          for (let i = 0; i < CALIBRATION_SLOTS; i++) c[i]! += o.cal[i]!;
+        }
         offers.set(id, acc);
       }
     }
     const ids = offerOrder ?? [...offers.keys()].sort();
-    const list: OfferCounters[] = ids.map((offerId) => ({ offerId, ...(offers.get(offerId) ?? newOffer()) }));
+    const list: OfferCounters[] = ids.map((offerId) => {
+      const { cal, ...rest } = offers.get(offerId) ?? newOffer();
+      return cal === undefined ? { offerId, ...rest } : { offerId, ...rest, calibration: cal };
+    });
     return { offers: list, control: { ...control } as GroupCounters, treatment: { ...treatment } as GroupCounters };
   }
 
@@ -108,7 +136,7 @@ export class CounterBook {
     let segs = this.campaigns.get(campaign);
     if (!segs) this.campaigns.set(campaign, (segs = new Map()));
     segs.set(segment, {
-      offers: { ...record.offers },
+      offers: Object.fromEntries(Object.entries(record.offers).map(([id, o]) => [id, { ...o, ...(o.cal ? { cal: [...o.cal] } : {}) }])),
       control: { ...newGroup(), ...record.control },
       treatment: { ...newGroup(), ...record.treatment },
     });

@@ -83,6 +83,8 @@ export interface OfferCounters {
   readonly outcomes: number;
   readonly rewards: number;
   readonly deltaSum: number;
+  /** Calibration sums (counters.ts CALIBRATION_SLOTS), when the offer has outcomes. */
+  readonly calibration?: readonly number[];
 }
 
 export interface GroupCounters {

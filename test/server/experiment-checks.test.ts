@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStats__Output } from '../../src/generated/nudge/v1/CampaignStats';
 import type { DecideBatchResponse__Output } from '../../src/generated/nudge/v1/DecideBatchResponse';
-import { call, startTestServer, type TestServer } from './helpers';
+import { call, rng, startTestServer, type TestServer } from './helpers';
 
 /** GetCampaignStats' experiment checks through gRPC: SRM, the uplift interval, expected loss. */
 describe('experiment checks in GetCampaignStats', () => {
@@ -48,5 +48,29 @@ describe('experiment checks in GetCampaignStats', () => {
     // The same counters give the same figures on the next call (seeded by the posterior).
     const again = await stats('split');
     expect(again.offers.map((o) => o.expectedLoss)).toEqual(s.offers.map((o) => o.expectedLoss));
+  });
+
+  it('shows a high ECE for offers served with a mis-calibrated prior and a low one for a calibrated prior', async () => {
+    const run = async (name: string, priorAlpha: number, priorBeta: number): Promise<CampaignStats__Output> => {
+      await call(t.admin.PutCampaign.bind(t.admin), { name, offers: [{ id: 'only', priorAlpha, priorBeta }] });
+      // Random rewards: a fixed pattern would correlate with the bin the learning posterior is in.
+      const random = rng(11);
+      for (let i = 0; i < 200; i++) {
+        const d = await call<object, { decisionId: string; offers: { offerId: string }[] }>(t.decisions.Decide.bind(t.decisions), { campaign: name, customerId: `${name}-${i}` });
+        // The true reward rate is 0.1.
+        await call(t.decisions.ReportOutcome.bind(t.decisions), { decisionId: d.decisionId, offerId: d.offers[0]!.offerId, reward: random() < 0.1 ? 1 : 0 });
+      }
+      return stats(name);
+    };
+    const wrong = await run('miscalibrated', 90, 10); // predicts 0.9 at first
+    const right = await run('calibrated', 1, 9); // predicts 0.1
+    expect(wrong.calibration!.n).toBe(200);
+    expect(wrong.calibration!.ece).toBeGreaterThan(0.3);
+    expect(right.calibration!.ece).toBeLessThan(0.1);
+    expect(wrong.calibration!.brier).toBeGreaterThan(right.calibration!.brier);
+    expect(wrong.offers[0]!.calibration!.ece).toBeCloseTo(wrong.calibration!.ece, 12);
+    const bins = right.calibration!.bins;
+    expect(bins).toHaveLength(10);
+    expect(bins.reduce((a, b) => a + Number(b.count), 0)).toBe(200);
   });
 });

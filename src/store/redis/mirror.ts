@@ -1,5 +1,5 @@
 import type { ArenaWriter } from '../arena';
-import type { CounterBook, SegmentCountersRecord } from '../counters';
+import { CALIBRATION_SLOTS, type CounterBook, type SegmentCountersRecord } from '../counters';
 import type { ScriptedClient } from './connect';
 import { keys, SEP } from './keys';
 import { contextualName } from '../../contextual/layout';
@@ -82,7 +82,24 @@ export class Mirror {
   }
 }
 
-/** Counter hash fields: `<kind>SEP<segment>SEP<offer>`; kinds i/o/r/d per offer, Cd/Co/Cr/Td/To/Tr per group. */
+const GROUP_KINDS = new Map<string, ['C' | 'T', 'decisions' | 'outcomes' | 'rewards']>([
+  ['Cd', ['C', 'decisions']],
+  ['Co', ['C', 'outcomes']],
+  ['Cr', ['C', 'rewards']],
+  ['Td', ['T', 'decisions']],
+  ['To', ['T', 'outcomes']],
+  ['Tr', ['T', 'rewards']],
+]);
+
+/** Calibration kinds k<bin> (count), q<bin> (sum predicted), y<bin> (sum reward), e (squared error). */
+function calibrationSlot(kind: string): number {
+  if (kind === 'e') return 30;
+  if (kind.length !== 2 || kind[1]! < '0' || kind[1]! > '9') return -1;
+  const b = kind.charCodeAt(1) - 48;
+  return kind[0] === 'k' ? b : kind[0] === 'q' ? 10 + b : kind[0] === 'y' ? 20 + b : -1;
+}
+
+/** Counter hash fields: `<kind>SEP<segment>SEP<offer>`; kinds i/o/r/d and calibration per offer, Cd/Co/Cr/Td/To/Tr per group. */
 export function parseCounters(h: Record<string, string>): Map<string, SegmentCountersRecord> {
   const out = new Map<string, SegmentCountersRecord>();
   for (const [field, raw] of Object.entries(h)) {
@@ -98,11 +115,10 @@ export function parseCounters(h: Record<string, string>): Map<string, SegmentCou
       out.set(seg, rec);
     }
     const v = Number(raw);
-    if (kind.length === 2) {
-      const g = kind[0] === 'C' ? rec.control : rec.treatment;
-      if (kind[1] === 'd') g.decisions = v;
-      else if (kind[1] === 'o') g.outcomes = v;
-      else if (kind[1] === 'r') g.rewards = v;
+    const group = GROUP_KINDS.get(kind);
+    if (group !== undefined) {
+      const g = group[0] === 'C' ? rec.control : rec.treatment;
+      g[group[1]] = v;
       continue;
     }
     const o = (rec.offers[offer] ??= { impressions: 0, outcomes: 0, rewards: 0, deltaSum: 0 });
@@ -110,6 +126,10 @@ export function parseCounters(h: Record<string, string>): Map<string, SegmentCou
     else if (kind === 'o') o.outcomes = v;
     else if (kind === 'r') o.rewards = v;
     else if (kind === 'd') o.deltaSum = v;
+    else {
+      const slot = calibrationSlot(kind);
+      if (slot >= 0) (o.cal ??= new Array<number>(CALIBRATION_SLOTS).fill(0))[slot] = v;
+    }
   }
   return out;
 }

@@ -84,6 +84,14 @@ for i = 1, n do
       add('o' .. sep .. seg .. sep .. offer, 1)
       add('r' .. sep .. seg .. sep .. offer, reward)
       add('d' .. sep .. seg .. sep .. offer, delta)
+      -- Calibration sums (store/counters.ts addCalibration): bin of the predicted probability.
+      local pr = math.min(1, math.max(0, reward - delta))
+      local y = math.min(1, math.max(0, reward))
+      local b = math.min(9, math.floor(pr * 10))
+      add('k' .. b .. sep .. seg .. sep .. offer, 1)
+      add('q' .. b .. sep .. seg .. sep .. offer, pr)
+      add('y' .. b .. sep .. seg .. sep .. offer, y)
+      add('e' .. sep .. seg .. sep .. offer, (pr - y) * (pr - y))
     end
     if mode == '0' and obs ~= '' then redis.call('RPUSH', KEYS[4], obs) end
     if mode == '0' then

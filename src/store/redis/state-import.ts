@@ -218,6 +218,14 @@ function counterFields(segment: string, rec: SegmentCountersRecord): string[] {
     f.push(`o${SEP}${segment}${SEP}${offer}`, num(o.outcomes ?? 0));
     f.push(`r${SEP}${segment}${SEP}${offer}`, num(o.rewards ?? 0));
     f.push(`d${SEP}${segment}${SEP}${offer}`, num(o.deltaSum ?? 0));
+    // Calibration sums (store/counters.ts CALIBRATION_SLOTS), under the kinds APPLY writes.
+    const cal = o.cal;
+    if (Array.isArray(cal) && cal.length === 31) {
+      for (let b = 0; b < 10; b++) {
+        f.push(`k${b}${SEP}${segment}${SEP}${offer}`, num(cal[b]!), `q${b}${SEP}${segment}${SEP}${offer}`, num(cal[10 + b]!), `y${b}${SEP}${segment}${SEP}${offer}`, num(cal[20 + b]!));
+      }
+      f.push(`e${SEP}${segment}${SEP}${offer}`, num(cal[30]!));
+    }
   }
   return f;
 }

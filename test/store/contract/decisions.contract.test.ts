@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newDecisionId } from '../../../src/decisions/id';
 import type { LearningStore, OutcomeInput, OutcomeResult } from '../../../src/store/types';
-import { backends, campaign, decision, PROBABILITY, posterior, priors, sleep, uniqueName, useBackend } from './factories';
+import { backends, campaign, decision, PROBABILITY, posterior, priors, sleep, uniqueName, useBackend, withoutCalibration } from './factories';
 
 /** DecisionStore: logDecision, applyOutcomes and sweepExpired (src/store/types.ts). */
 
@@ -253,7 +253,7 @@ describe.each(backends())('DecisionStore contract: $name', (backend) => {
       expect(posterior(store, c)).toEqual({ x: { alpha: 3, beta: 3 }, y: { alpha: 1, beta: 2 }, z: { alpha: 0.5, beta: 5 } });
       const n = store.counters(c.name);
       expect(n.treatment).toEqual({ decisions: 2, outcomes: 3, rewards: 1 });
-      expect(n.offers).toEqual([
+      expect(n.offers.map(withoutCalibration)).toEqual([
         { offerId: 'x', impressions: 1, outcomes: 1, rewards: 1, deltaSum: 0.75 },
         { offerId: 'y', impressions: 1, outcomes: 1, rewards: 0, deltaSum: -0.25 },
         { offerId: 'z', impressions: 1, outcomes: 1, rewards: 0, deltaSum: -0.25 },
@@ -271,7 +271,13 @@ describe.each(backends())('DecisionStore contract: $name', (backend) => {
       expect(await store.sweepExpired(now)).toBe(1);
       await env.settle(store);
       expect(posterior(store, c).x).toEqual({ alpha: 3, beta: 3 });
-      expect(store.counters(c.name).offers[0]).toEqual({ offerId: 'x', impressions: 1, outcomes: 1, rewards: 1, deltaSum: 0.75 });
+      const x = store.counters(c.name).offers[0]!;
+      expect(withoutCalibration(x)).toEqual({ offerId: 'x', impressions: 1, outcomes: 1, rewards: 1, deltaSum: 0.75 });
+      // One outcome predicted 0.25 (reward 1 - delta 0.75): bin 2, error (0.25 - 1)^2.
+      expect(x.calibration![2]).toBe(1);
+      expect(x.calibration![12]).toBe(0.25);
+      expect(x.calibration![22]).toBe(1);
+      expect(x.calibration![30]).toBe(0.5625);
     });
 
     it('leaves a decision alone until its reward wait has passed', async () => {

@@ -3,6 +3,7 @@
 import type { OfferStats as _nudge_v1_OfferStats, OfferStats__Output as _nudge_v1_OfferStats__Output } from '../../nudge/v1/OfferStats';
 import type { GroupStats as _nudge_v1_GroupStats, GroupStats__Output as _nudge_v1_GroupStats__Output } from '../../nudge/v1/GroupStats';
 import type { SrmCheck as _nudge_v1_SrmCheck, SrmCheck__Output as _nudge_v1_SrmCheck__Output } from '../../nudge/v1/SrmCheck';
+import type { Calibration as _nudge_v1_Calibration, Calibration__Output as _nudge_v1_Calibration__Output } from '../../nudge/v1/Calibration';
 
 export interface CampaignStats {
   'campaign'?: (string);
@@ -31,6 +32,10 @@ export interface CampaignStats {
    * the offers' impressions against their weights.
    */
   'srm'?: (_nudge_v1_SrmCheck)[];
+  /**
+   * Calibration over every offer's outcomes (treatment only: control decisions predict nothing).
+   */
+  'calibration'?: (_nudge_v1_Calibration | null);
 }
 
 export interface CampaignStats__Output {
@@ -60,4 +65,8 @@ export interface CampaignStats__Output {
    * the offers' impressions against their weights.
    */
   'srm': (_nudge_v1_SrmCheck__Output)[];
+  /**
+   * Calibration over every offer's outcomes (treatment only: control decisions predict nothing).
+   */
+  'calibration': (_nudge_v1_Calibration__Output | null);
 }

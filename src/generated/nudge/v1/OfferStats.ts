@@ -1,5 +1,6 @@
 // Original file: proto/nudge/v1/nudge.proto
 
+import type { Calibration as _nudge_v1_Calibration, Calibration__Output as _nudge_v1_Calibration__Output } from '../../nudge/v1/Calibration';
 import type { Long } from '@grpc/proto-loader';
 
 export interface OfferStats {
@@ -26,6 +27,10 @@ export interface OfferStats {
    * rate given up, on average, if this offer is not the best).
    */
   'expectedLoss'?: (number | string);
+  /**
+   * Predicted probability against observed reward rate, over this offer's outcomes.
+   */
+  'calibration'?: (_nudge_v1_Calibration | null);
 }
 
 export interface OfferStats__Output {
@@ -52,4 +57,8 @@ export interface OfferStats__Output {
    * rate given up, on average, if this offer is not the best).
    */
   'expectedLoss': (number);
+  /**
+   * Predicted probability against observed reward rate, over this offer's outcomes.
+   */
+  'calibration': (_nudge_v1_Calibration__Output | null);
 }
