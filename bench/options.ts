@@ -30,6 +30,8 @@ export interface SuiteOptions {
   readonly outcomes: number;
   readonly soakMinutes: number | null;
   readonly soakRate: number;
+  /** NUDGE_DECISION_RETENTION of the soak's server (30d, 12h, 90m, 45s or ms); null: the server's default. */
+  readonly soakRetention?: string | null;
   /** Run every Nudge process with --cpu-prof, profiles in <outDir>/profiles. */
   readonly cpuProf: boolean;
 }
@@ -92,6 +94,13 @@ function rateList(name: string): (v: string) => number[] {
   };
 }
 
+/** Same grammar as the server's NUDGE_DECISION_RETENTION (src/config.ts), checked before anything starts. */
+function retentionDuration(v: string): string {
+  const t = v.trim();
+  if (!/^\d+(ms|s|m|h|d)?$/.test(t) || /^0+(ms|s|m|h|d)?$/.test(t)) throw new RangeError('--soak-retention must be a positive duration such as 30d, 12h, 90m, 45s or milliseconds');
+  return t;
+}
+
 export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
   const cmd = new Command('bench')
     .description('Nudge end-to-end benchmark: Nudge against a no-op grpc-js floor, same generator, same run')
@@ -112,6 +121,7 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
     .option('--outcomes <n>', 'decisions/outcomes of the StreamOutcomes benchmark (0 skips)', nonNegativeInt('outcomes'))
     .option('--soak <minutes>', 'run only the memory soak for this many minutes', positiveInt('soak'))
     .option('--soak-rate <n>', 'offered rate during the soak', positiveInt('soak-rate'))
+    .option('--soak-retention <duration>', 'NUDGE_DECISION_RETENTION of the soak server (30d, 12h, 90m, 45s, ms); also sets the bench campaign reward wait to 0', retentionDuration)
     .option('--cpu-prof', 'profile every Nudge process (node --cpu-prof) into <out>/profiles')
     .exitOverride();
   cmd.parse([...argv], { from: 'user' });
@@ -151,6 +161,7 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
     outcomes: (o.outcomes as number | undefined) ?? base.outcomes,
     soakMinutes: (o.soak as number | undefined) ?? null,
     soakRate: (o.soakRate as number | undefined) ?? SUITE_DEFAULTS.soakRate,
+    soakRetention: (o.soakRetention as string | undefined) ?? null,
     cpuProf: o.cpuProf === true,
   };
 }
