@@ -12,7 +12,7 @@ import { checkStoreOptions, type LmdbStoreOptions } from './options';
 import { OutcomeProcessor } from './outcomes';
 import { restoreState, writeDirty } from './persistence';
 import { Sweeper } from './sweeper';
-import { removeOlderThan, RETENTION_BATCH, retentionCutoff } from './retention';
+import { pause, removeOlderThan, RETENTION_BATCH, RETENTION_PAUSE_MS, retentionCutoff } from './retention';
 import { ContactHistory } from '../fatigue/history';
 import type { ModelSpace } from '../models/registry';
 import type {
@@ -134,6 +134,7 @@ export class LmdbStore implements LearningStore {
         const n = await this.commit.submit(() => removeOlderThan(this.dbs, cutoff));
         this.retentionRemoved += n;
         if (n < RETENTION_BATCH) return;
+        await pause(RETENTION_PAUSE_MS);
       }
     })().finally(() => {
       this.retaining = null;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'lmdb';
 import { encodeOutcome, openStoreDbs, outcomeKey, type StoreDbs } from '../lmdb-env';
-import { removeOlderThan, RETENTION_BATCH } from '../retention';
+import { pause, removeOlderThan, RETENTION_BATCH, RETENTION_PAUSE_MS } from '../retention';
 
 /**
  * The node-local part of the Redis store, in LMDB: the full decision log (every decision this process
@@ -78,6 +78,7 @@ export class NodeLog {
       const n = await this.dbs.env.transaction(() => removeOlderThan(this.dbs, cutoffMs));
       total += n;
       if (n < RETENTION_BATCH) return total;
+      await pause(RETENTION_PAUSE_MS);
     }
   }
 

@@ -53,7 +53,8 @@ export const REDIS_STORE_DEFAULTS: Omit<RedisStoreOptions, 'url' | 'dataDir'> = 
   connectTimeoutMs: 5000,
   arenaMaxBytes: 1 << 30,
   decisionRetentionMs: 30 * 86_400_000,
-  retentionIntervalMs: 60_000,
+  // Often, so that each run removes little (a minute's worth at 1,500 req/s took 90 transactions).
+  retentionIntervalMs: 10_000,
 };
 
 const INTS = [
