@@ -52,3 +52,9 @@ export function decision(campaignName: string, offers: string[], over: Partial<D
     ...over,
   };
 }
+
+/** Offer counters without their calibration sums, for comparing the counts alone. */
+export function withoutCalibration<T extends { calibration?: unknown }>(o: T): Omit<T, 'calibration'> {
+  const { calibration: _calibration, ...rest } = o;
+  return rest;
+}

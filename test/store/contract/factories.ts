@@ -211,8 +211,4 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Offer counters without their calibration sums, for comparing the counts alone. */
-export function withoutCalibration<T extends { calibration?: unknown }>(o: T): Omit<T, 'calibration'> {
-  const { calibration: _calibration, ...rest } = o;
-  return rest;
-}
+export { withoutCalibration } from '../helpers';
