@@ -8,24 +8,13 @@ import { idAtTime, retentionCutoff } from '../../src/store/retention';
 import { readDecisions } from '../../src/store/export';
 import type { DecisionRecord, LearningStore } from '../../src/store/types';
 import { tempDir } from '../server/helpers';
+import { decision } from './helpers';
 import { startRedis } from '../support/redis';
 
 const campaign = (wait: number) => parseCampaign({ name: 'ret', offers: [{ id: 'a' }, { id: 'b' }], reward_wait_ms: wait }, 'test');
 
-const rec = (): DecisionRecord => ({
-  id: newDecisionId(),
-  ts: Date.now(),
-  campaign: 'ret',
-  customerId: 'u',
-  channel: '',
-  segment: '',
-  route: 'default',
-  policy: 'thompson',
-  configVersion: 1,
-  modelVersion: '',
-  control: false,
-  offers: [{ offerId: 'a', score: 0.5, probability: 0.5, propensity: 0.5 }],
-});
+/** One decision of campaign 'ret' showing offer a, made now. */
+const rec = (): DecisionRecord => decision('ret', ['a'], { segment: '' });
 
 describe('decision-log retention', () => {
   it('orders cut-off ids like decision ids, and never cuts before the longest reward wait', () => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, it } from 'vitest';
 import { parseCampaign } from '../../../src/campaigns/schema';
 import type { CampaignConfig } from '../../../src/campaigns/types';
-import { newDecisionId } from '../../../src/decisions/id';
 import { openLmdbStore } from '../../../src/store/lmdb-store';
 import { RedisStore } from '../../../src/store/redis/redis-store';
 import type { DecisionRecord, LearningStore } from '../../../src/store/types';
@@ -171,21 +170,11 @@ export function campaign(name: string, fields: Record<string, unknown> = {}): Ca
 export const PROBABILITY = 0.25;
 
 export function decision(campaignName: string, offers: readonly string[], over: Partial<DecisionRecord> = {}): DecisionRecord {
-  return {
-    id: newDecisionId(),
-    ts: Date.now(),
-    campaign: campaignName,
-    customerId: 'cust-1',
-    channel: 'web',
+  return baseDecision(campaignName, [...offers], {
     segment: '',
-    route: 'default',
-    policy: 'thompson',
-    configVersion: 1,
-    modelVersion: '',
-    control: false,
     offers: offers.map((offerId) => ({ offerId, score: 0.5, probability: PROBABILITY, propensity: 1 / offers.length })),
     ...over,
-  };
+  });
 }
 
 /** alpha and beta of each current offer of (campaign, segment); priors when there is no table yet. */
@@ -212,3 +201,4 @@ export function sleep(ms: number): Promise<void> {
 }
 
 export { withoutCalibration } from '../helpers';
+import { decision as baseDecision } from '../helpers';
