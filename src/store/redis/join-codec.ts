@@ -1,4 +1,4 @@
-import type { DecisionRecord } from '../types';
+import type { DecisionRecord, ShownOffer } from '../types';
 
 /**
  * What Redis keeps of a decision while outcomes can still arrive: only what an outcome or a default
@@ -16,21 +16,12 @@ const TAG = 0xa1;
 const FLAG_CONTROL = 1;
 const FLAG_FEATURES = 2;
 
-export interface JoinOffer {
-  readonly offerId: string;
-  readonly probability: number;
-}
+export type JoinOffer = Pick<ShownOffer, 'offerId' | 'probability'>;
 
-export interface JoinRecord {
-  readonly id: string;
-  readonly ts: number;
-  readonly campaign: string;
-  readonly segment: string;
-  readonly customerId: string;
-  readonly control: boolean;
+/** The part of a DecisionRecord an outcome or a default reward needs. */
+export type JoinRecord = Pick<DecisionRecord, 'id' | 'ts' | 'campaign' | 'segment' | 'customerId' | 'control' | 'features'> & {
   readonly offers: readonly JoinOffer[];
-  readonly features?: readonly number[];
-}
+};
 
 export function encodeJoin(r: DecisionRecord | JoinRecord): Buffer {
   const strs = [r.campaign, r.segment, r.customerId];

@@ -214,10 +214,9 @@ export class RedisStore extends EventEmitter implements LearningStore {
   async applyOutcomes(outcomes: readonly OutcomeInput[]): Promise<OutcomeResult[]> {
     if (!Array.isArray(outcomes)) throw new TypeError('outcomes must be an array');
     this.assertOpen();
-    const out = await this.learning.applyOutcomes(outcomes);
-    // What this process just applied is visible here at once, not after the next poll.
-    void this.sync();
-    return out;
+    // Visible here, as on every replica, with the next poll (at most NUDGE_SYNC_MS): a refresh per
+    // outcome batch would repeat the whole sync for every chunk of a stream.
+    return this.learning.applyOutcomes(outcomes);
   }
 
   async sweepExpired(now: number): Promise<number> {
