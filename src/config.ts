@@ -90,6 +90,14 @@ export interface ServerOptions {
    * reward wait. NUDGE_DECISION_RETENTION takes 30d, 12h, 90m, 45s or milliseconds.
    */
   readonly decisionRetentionMs: number;
+  /** Monitoring time buckets (1 minute each) are kept this long. NUDGE_MONITOR_RETENTION, a duration. */
+  readonly seriesRetentionMs: number;
+  /** Calibration in GetCampaignStats covers outcomes of this recent window. NUDGE_CALIBRATION_WINDOW. */
+  readonly calibrationWindowMs: number;
+  /** Rows of recent decisions' features kept per campaign for drift (PSI). */
+  readonly driftSample: number;
+  /** One decision in this many is sampled for drift (1 = every decision). */
+  readonly driftEvery: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -139,6 +147,10 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   redisDecisionTtlMs: 24 * 3600_000,
   spoolMax: 1_000_000,
   decisionRetentionMs: 30 * 86_400_000,
+  seriesRetentionMs: 7 * 86_400_000,
+  calibrationWindowMs: 86_400_000,
+  driftSample: 5000,
+  driftEvery: 4,
 });
 
 /** Tokens shorter than this are refused: a bearer token must not be guessable. */
@@ -261,6 +273,10 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     redisDecisionTtlMs: checkInt('redisDecisionTtlMs', o.redisDecisionTtlMs, 1000, 'an integer >= 1000'),
     spoolMax: checkInt('spoolMax', o.spoolMax, 1, 'a positive integer'),
     decisionRetentionMs: checkInt('decisionRetentionMs', o.decisionRetentionMs, 1000, 'at least 1000 ms'),
+    seriesRetentionMs: checkInt('seriesRetentionMs', o.seriesRetentionMs, 60_000, 'at least 60000 ms (one bucket)'),
+    calibrationWindowMs: checkInt('calibrationWindowMs', o.calibrationWindowMs, 60_000, 'at least 60000 ms (one bucket)'),
+    driftSample: checkInt('driftSample', o.driftSample, 100, 'an integer >= 100'),
+    driftEvery: checkInt('driftEvery', o.driftEvery, 1, 'a positive integer'),
   });
 }
 
@@ -311,6 +327,10 @@ const ENV_NAMES = {
   NUDGE_REDIS_DECISION_TTL_MS: 'redisDecisionTtlMs',
   NUDGE_SPOOL_MAX: 'spoolMax',
   NUDGE_DECISION_RETENTION: 'decisionRetentionMs',
+  NUDGE_MONITOR_RETENTION: 'seriesRetentionMs',
+  NUDGE_CALIBRATION_WINDOW: 'calibrationWindowMs',
+  NUDGE_DRIFT_SAMPLE: 'driftSample',
+  NUDGE_DRIFT_EVERY: 'driftEvery',
 } as const satisfies Record<string, keyof ServerOptions>;
 
 const NUMERIC = new Set<keyof ServerOptions>([
@@ -334,13 +354,15 @@ const NUMERIC = new Set<keyof ServerOptions>([
   'redisGraceMs',
   'redisDecisionTtlMs',
   'spoolMax',
+  'driftSample',
+  'driftEvery',
 ]);
 const BOOLEAN = new Set<keyof ServerOptions>(['demo', 'insecure']);
 /** Secrets are never echoed in error messages or help. */
 const SECRET = new Set<keyof ServerOptions>(['adminToken', 'decideToken', 'redisPassword']);
 
 /** Durations given as 30d, 12h, 90m, 45s or plain milliseconds. */
-const DURATION = new Set<keyof ServerOptions>(['decisionRetentionMs']);
+const DURATION = new Set<keyof ServerOptions>(['decisionRetentionMs', 'seriesRetentionMs', 'calibrationWindowMs']);
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 function parseEnvDuration(envName: string, raw: string): number {

@@ -6,6 +6,7 @@ import type { ArenaWriter } from './arena';
 import type { CounterBook } from './counters';
 import { ContextualLearner } from './contextual';
 import type { ContactHistory } from '../fatigue/history';
+import type { SeriesBook } from './series';
 import type { CampaignCounters, DecisionRecord, ShownOffer } from './types';
 
 /** What the store remembers of a synced campaign to learn from its outcomes. */
@@ -31,6 +32,7 @@ export class Learner {
     private readonly arena: ArenaWriter,
     private readonly counters: CounterBook,
     private readonly history: ContactHistory | null = null,
+    private readonly series: SeriesBook | null = null,
   ) {
     this.contextual = new ContextualLearner(arena);
   }
@@ -72,6 +74,7 @@ export class Learner {
   apply(rec: DecisionRecord, shown: ShownOffer, reward: number, now: number): string {
     const delta = reward - shown.probability;
     this.counters.outcome(rec.campaign, rec.segment, rec.control, shown.offerId, reward, delta);
+    this.series?.outcome(rec.campaign, rec.control, shown.offerId, reward, shown.probability, rec.modelVersion, now);
     if (rec.control) return '';
     const rt = this.campaigns.get(rec.campaign);
     if (rt === undefined) return `campaign "${rec.campaign}" is not loaded`;

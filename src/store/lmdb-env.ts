@@ -4,6 +4,7 @@ import { encodeDecision } from './decision-codec';
 import type { SegmentCountersRecord } from './counters';
 import type { CampaignLayout } from './arena';
 import type { ContactRecord } from '../fatigue/history';
+import type { SeriesBucket } from './series';
 
 /** What the outcomes db holds per (decision, offer): who set it ('a' applied, 'd' default reward). */
 export interface OutcomeEntry {
@@ -60,6 +61,8 @@ export interface StoreDbs {
   readonly contacts: Database<ContactRecord, [string, string]>;
   /** [campaign, 'v', version] -> stored model; [campaign, 'index'] -> versions and activation history. */
   readonly models: Database<unknown, string[]>;
+  /** [campaign, minute start ms] -> monitoring time bucket (series.ts), msgpack. */
+  readonly series: Database<SeriesBucket, [string, number]>;
 }
 
 /**
@@ -71,7 +74,7 @@ const STRUCTURES_KEY = Symbol.for('structures');
 
 export function openStoreDbs(path: string, mapSize: number): StoreDbs {
   // Default sync settings (no noSync): a resolved commit (then `flushed`) is on disk.
-  const env = open({ path, maxDbs: 12, mapSize });
+  const env = open({ path, maxDbs: 16, mapSize });
   const dbs: StoreDbs = {
     env,
     decisions: env.openDB<Buffer, string>({ name: 'decisions', encoding: 'binary' }),
@@ -83,6 +86,7 @@ export function openStoreDbs(path: string, mapSize: number): StoreDbs {
     meta: env.openDB<CampaignLayout | number, string[]>({ name: 'meta' }),
     contacts: env.openDB<ContactRecord, [string, string]>({ name: 'contacts' }),
     models: env.openDB<unknown, string[]>({ name: 'models' }),
+    series: env.openDB<SeriesBucket, [string, number]>({ name: 'series' }),
   };
   const schema = dbs.meta.get(['schema']);
   if (schema === undefined) dbs.meta.putSync(['schema'], SCHEMA_VERSION);

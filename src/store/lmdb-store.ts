@@ -12,6 +12,8 @@ import { checkStoreOptions, type LmdbStoreOptions } from './options';
 import { OutcomeProcessor } from './outcomes';
 import { restoreState, writeDirty } from './persistence';
 import { Sweeper } from './sweeper';
+import { SeriesBook, type SeriesBucket } from './series';
+import { readSeries, removeSeriesBefore, writeSeries } from './series-lmdb';
 import { pause, removeOlderThan, RETENTION_BATCH, RETENTION_PAUSE_MS, retentionCutoff } from './retention';
 import { ContactHistory } from '../fatigue/history';
 import type { ModelSpace } from '../models/registry';
@@ -57,6 +59,9 @@ export class LmdbStore implements LearningStore {
   readonly handles: ArenaHandles;
   private readonly arena: ArenaWriter;
   private readonly book = new CounterBook();
+  private readonly seriesBook = new SeriesBook();
+  /** Bucket deltas written by the open group transaction, put back if it fails. */
+  private seriesInFlight: ReturnType<SeriesBook['drain']> = [];
   private readonly log: DecisionLog;
   private readonly learner: Learner;
   private readonly outcomes: OutcomeProcessor;
@@ -85,7 +90,7 @@ export class LmdbStore implements LearningStore {
       put: (key, value) => void this.dbs.models.put(key, value),
       write: (fn) => this.commit.submit(fn),
     };
-    this.learner = new Learner(this.arena, this.book, this.history);
+    this.learner = new Learner(this.arena, this.book, this.history, this.seriesBook);
     this.log = new DecisionLog(dbs, (c) => this.learner.rewardWaitMs(c));
     this.outcomes = new OutcomeProcessor(dbs, this.log, this.learner);
     this.sweeper = new Sweeper(dbs, this.log, this.learner, opts.sweepLimit);
@@ -98,10 +103,17 @@ export class LmdbStore implements LearningStore {
           this.learner.contextual.flush();
           this.history.writeDirty();
           writeDirty(this.dbs, this.arena, this.book);
+          this.seriesInFlight = this.seriesBook.drain();
+          writeSeries(this.dbs, this.seriesInFlight);
           this.arena.publish();
         },
-        committed: () => this.log.committed(),
+        committed: () => {
+          this.seriesInFlight = [];
+          this.log.committed();
+        },
         failed: () => {
+          this.seriesBook.requeue(this.seriesInFlight);
+          this.seriesInFlight = [];
           // Rare (disk full, I/O error): retry the decision batch and rewrite all learning state next
           // time. Outcomes of the failed group were rejected to their callers, who may retry them.
           this.log.requeue();
@@ -133,9 +145,11 @@ export class LmdbStore implements LearningStore {
         if (this.closed) return;
         const n = await this.commit.submit(() => removeOlderThan(this.dbs, cutoff));
         this.retentionRemoved += n;
-        if (n < RETENTION_BATCH) return;
+        if (n < RETENTION_BATCH) break;
         await pause(RETENTION_PAUSE_MS);
       }
+      const seriesCutoff = now - this.opts.seriesRetentionMs;
+      while (!this.closed && (await this.commit.submit(() => removeSeriesBefore(this.dbs, seriesCutoff))) > 0) await pause(RETENTION_PAUSE_MS);
     })().finally(() => {
       this.retaining = null;
     });
@@ -150,6 +164,7 @@ export class LmdbStore implements LearningStore {
     this.assertOpen();
     this.log.add(record);
     this.book.decision(record.campaign, record.segment, record.control, record.offers);
+    this.seriesBook.decision(record.campaign, record.control, record.offers, record.ts);
     const cfg = this.learner.campaigns.get(record.campaign)?.config;
     if (!record.control && cfg !== undefined) {
       // The shown offers themselves: most campaigns have no fatigue rule, and then nothing is built.
@@ -188,6 +203,12 @@ export class LmdbStore implements LearningStore {
 
   counters(campaign: string, segment?: string): CampaignCounters {
     return this.learner.countersOf(campaign, segment);
+  }
+
+  series(campaign: string, fromMs: number, toMs: number): Promise<SeriesBucket[]> {
+    if (typeof campaign !== 'string') return Promise.reject(new TypeError('campaign must be a string'));
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) return Promise.reject(new RangeError('fromMs and toMs must be finite numbers'));
+    return Promise.resolve(readSeries(this.dbs, this.seriesBook, campaign, fromMs, toMs));
   }
 
   savedCampaigns(): CampaignConfig[] {

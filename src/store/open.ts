@@ -8,7 +8,7 @@ import type { LearningStore } from './types';
  * and node. The only place that knows which implementations exist.
  */
 export async function openStore(o: ServerOptions, processIndex: number): Promise<LearningStore> {
-  if (o.store === 'lmdb') return openLmdbStore({ dataDir: o.dataDir, decisionRetentionMs: o.decisionRetentionMs });
+  if (o.store === 'lmdb') return openLmdbStore({ dataDir: o.dataDir, decisionRetentionMs: o.decisionRetentionMs, seriesRetentionMs: o.seriesRetentionMs });
   return RedisStore.open({
     url: o.store,
     username: o.redisUsername,
@@ -21,6 +21,7 @@ export async function openStore(o: ServerOptions, processIndex: number): Promise
     decisionTtlMs: o.redisDecisionTtlMs,
     spoolMax: o.spoolMax,
     decisionRetentionMs: o.decisionRetentionMs,
+    seriesRetentionMs: o.seriesRetentionMs,
   });
 }
 

@@ -19,6 +19,8 @@ export interface LmdbStoreOptions {
   readonly decisionRetentionMs: number;
   /** How often the retention job runs. */
   readonly retentionIntervalMs: number;
+  /** Monitoring time buckets (series.ts) older than this are removed. */
+  readonly seriesRetentionMs: number;
 }
 
 export const STORE_DEFAULTS: Omit<LmdbStoreOptions, 'dataDir'> = {
@@ -35,6 +37,7 @@ export const STORE_DEFAULTS: Omit<LmdbStoreOptions, 'dataDir'> = {
   decisionRetentionMs: 30 * 86_400_000,
   // Often, so that each run removes little (a minute's worth at 1,500 req/s took 90 transactions).
   retentionIntervalMs: 10_000,
+  seriesRetentionMs: 7 * 86_400_000,
 };
 
 function positiveInteger(opts: Record<string, unknown>, name: string): void {
@@ -49,7 +52,7 @@ export function checkStoreOptions(input: unknown): LmdbStoreOptions {
   const opts = input as Record<string, unknown>;
   if (typeof opts['dataDir'] !== 'string') throw new TypeError('options.dataDir must be a non-empty string');
   if (opts['dataDir'] === '') throw new RangeError('options.dataDir must be a non-empty string');
-  for (const n of ['decisionFlushMs', 'decisionBatchSize', 'sweepLimit', 'mapSize', 'arenaMaxBytes', 'decisionRetentionMs', 'retentionIntervalMs']) positiveInteger(opts, n);
+  for (const n of ['decisionFlushMs', 'decisionBatchSize', 'sweepLimit', 'mapSize', 'arenaMaxBytes', 'decisionRetentionMs', 'retentionIntervalMs', 'seriesRetentionMs']) positiveInteger(opts, n);
   const ackOn = opts['ackOn'];
   if (ackOn !== undefined) {
     if (typeof ackOn !== 'string') throw new TypeError("options.ackOn must be 'flushed' or 'committed'");

@@ -99,6 +99,33 @@ export interface CampaignCounters {
   readonly treatment: GroupCounters;
 }
 
+/** Monitoring time buckets (series.ts): one minute of one campaign, every field a sum. */
+export interface SeriesOffer {
+  readonly impressions: number;
+  readonly outcomes: number;
+  readonly rewards: number;
+  /** Sum of the predicted probabilities of this offer's outcomes (compare with `rewards`). */
+  readonly predicted: number;
+  /** Calibration sums (counters.ts CALIBRATION_SLOTS), when the offer has outcomes in the bucket. */
+  readonly calibration?: readonly number[];
+}
+
+export interface SeriesBucket {
+  /** Start of the minute, ms since epoch. */
+  readonly start: number;
+  readonly offers: Readonly<Record<string, SeriesOffer>>;
+  /** Calibration sums per model version of the decisions ('' = the offers' priors, no model). */
+  readonly models: Readonly<Record<string, readonly number[]>>;
+  readonly control: GroupCounters;
+  readonly treatment: GroupCounters;
+}
+
+/** Read side of the buckets, implemented by every LearningStore. */
+export interface SeriesStore {
+  /** Buckets of the campaign with start in [fromMs, toMs), oldest first; minutes without data are absent. */
+  series(campaign: string, fromMs: number, toMs: number): Promise<SeriesBucket[]>;
+}
+
 /** Whether the store can reach its shared state (always healthy for the embedded store). */
 export interface StoreHealth {
   readonly degraded: boolean;
@@ -170,7 +197,7 @@ export interface RegistryStore {
 }
 
 /** Write side, owned by the main thread of each serving process. */
-export interface LearningStore extends PosteriorStore, DecisionStore, CounterStore, ContactStore, RegistryStore {
+export interface LearningStore extends PosteriorStore, DecisionStore, CounterStore, SeriesStore, ContactStore, RegistryStore {
   health(): StoreHealth;
   /** Calls `fn` when health changes. Optional: the embedded store is always healthy. */
   on?(event: 'health', fn: (h: StoreHealth) => void): unknown;

@@ -2,6 +2,7 @@ import type { DecisionRecord } from '../types';
 import { encodeDecision } from '../decision-codec';
 import type { ScriptedClient } from './connect';
 import { decodeJoin, encodeJoin, type JoinRecord } from './join-codec';
+import { bucketStart } from '../series';
 import { keys, SEP } from './keys';
 import type { NodeLog } from './node-log';
 import { joinExpiresAt } from './ttl';
@@ -17,6 +18,8 @@ export interface WriterSettings {
   readonly batchSize: number;
   readonly decisionTtlMs: number;
   readonly spoolMax: number;
+  /** Monitoring buckets expire this long after their minute. */
+  readonly seriesRetentionMs: number;
 }
 
 /** Queued decisions as parallel columns: no record object outlives logDecision (decision-log.ts says why). */
@@ -33,6 +36,8 @@ interface Batch {
 /** A batch's additions to one campaign: counter increments and default-reward due entries. */
 interface CampaignLog {
   readonly inc: Map<string, number>;
+  /** Monitoring bucket increments: minute start -> field (redis/series.ts) -> increment. */
+  readonly series: Map<number, Map<string, number>>;
   readonly due: (string | number)[];
 }
 
@@ -93,7 +98,7 @@ export class DecisionWriter {
     q.ts.push(r.ts);
     q.campaigns.push(r.campaign);
     let log = q.logs.get(r.campaign);
-    if (log === undefined) q.logs.set(r.campaign, (log = { inc: new Map(), due: [] }));
+    if (log === undefined) q.logs.set(r.campaign, (log = { inc: new Map(), series: new Map(), due: [] }));
     this.count(log, r.campaign, r);
     this.pending.set(r.id, join);
     if (q.ids.length >= this.s.batchSize) void this.flush();
@@ -139,12 +144,18 @@ export class DecisionWriter {
   private count(log: CampaignLog, campaign: string, d: { id: string; ts: number; segment: string; control: boolean; offers: readonly { readonly offerId: string }[] }): void {
     const f = this.fieldsOf(d.segment);
     const add = (name: string): void => void log.inc.set(name, (log.inc.get(name) ?? 0) + 1);
+    const minute = bucketStart(d.ts);
+    let bucket = log.series.get(minute);
+    if (bucket === undefined) log.series.set(minute, (bucket = new Map()));
+    const sadd = (name: string): void => void bucket.set(name, (bucket.get(name) ?? 0) + 1);
     add(d.control ? f.control : f.treatment);
+    sadd(d.control ? 'Cd' : 'Td');
     if (!d.control) {
       for (const o of d.offers) {
         let name = f.impressions.get(o.offerId);
         if (name === undefined) f.impressions.set(o.offerId, (name = `i${SEP}${d.segment}${SEP}${o.offerId}`));
         add(name);
+        sadd(`i${SEP}${o.offerId}`);
       }
     }
     const { wait } = this.expiry(campaign, d.ts);
@@ -247,7 +258,7 @@ export class DecisionWriter {
   }
 
   private logOf(campaign: string, recs: readonly JoinRecord[]): CampaignLog {
-    const log: CampaignLog = { inc: new Map(), due: [] };
+    const log: CampaignLog = { inc: new Map(), series: new Map(), due: [] };
     for (const r of recs) this.count(log, campaign, r);
     return log;
   }
@@ -255,8 +266,18 @@ export class DecisionWriter {
   private sendLog(campaign: string, log: CampaignLog): Promise<unknown> {
     const args: (string | number)[] = [log.inc.size];
     for (const [f, n] of log.inc) args.push(f, n);
+    const bucketKeys: string[] = [];
+    const incs: (string | number)[] = [];
+    let count = 0;
+    for (const [minute, fields] of log.series) {
+      bucketKeys.push(keys.series(campaign, minute));
+      // KEYS[1..3] are the counters, due set and version: bucket keys start at 4.
+      for (const [f, n] of fields) incs.push(3 + bucketKeys.length, f, n), count++;
+    }
+    args.push(count, ...incs);
+    for (const minute of log.series.keys()) args.push(minute + this.s.seriesRetentionMs);
     for (const d of log.due) args.push(d);
-    return this.client.nudgeLog(3, keys.counters(campaign), keys.due(campaign), keys.version(campaign), ...args);
+    return this.client.nudgeLog(3 + bucketKeys.length, keys.counters(campaign), keys.due(campaign), keys.version(campaign), ...bucketKeys, ...args);
   }
 
   /** Replays spooled decisions while Redis answers; resolves when the spool is empty or Redis failed again. */

@@ -38,6 +38,8 @@ export const keys = {
   contextQueue: (campaign: string): string => `${tag(campaign)}cq`,
   /** Hash: `<offer>\0<column>` -> "m q" (weight mean and precision) of contextual campaigns. */
   weights: (campaign: string): string => `${tag(campaign)}w`,
+  /** Hash per minute: the campaign's monitoring bucket (field layout in redis/series.ts), expiring with its retention. */
+  series: (campaign: string, minuteStart: number): string => `${tag(campaign)}m:${minuteStart}`,
   /** Lease of the default-reward sweeper and of the contextual learner, per campaign. */
   lease: (campaign: string, what: string): string => `${tag(campaign)}lease:${what}`,
 } as const;

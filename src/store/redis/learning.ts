@@ -6,6 +6,7 @@ import type { ScriptedClient } from './connect';
 import type { DecisionWriter } from './decision-writer';
 import { decodeJoin, type JoinRecord } from './join-codec';
 import { keys } from './keys';
+import { bucketStart } from '../series';
 import type { NodeLog } from './node-log';
 import { joinExpiresAt } from './ttl';
 
@@ -40,7 +41,7 @@ export class RedisLearning {
     private readonly writer: DecisionWriter,
     private readonly log: NodeLog,
     private readonly campaigns: ReadonlyMap<string, CampaignRuntime>,
-    private readonly settings: { graceMs: number; decisionTtlMs: number; sweepLimit: number; sweepLeaseMs: number },
+    private readonly settings: { graceMs: number; decisionTtlMs: number; sweepLimit: number; sweepLeaseMs: number; seriesRetentionMs: number },
     private readonly cluster: boolean,
     /** Called for each reward Redis applied (outcome or default), for this process's contact history. */
     private readonly onApplied: (rec: JoinRecord, offerId: string, reward: number, now: number) => void = () => undefined,
@@ -152,7 +153,8 @@ export class RedisLearning {
     const rt = this.campaigns.get(campaign);
     const decay = rt?.config.decay ?? { halfLife: 0, unit: 'events' as const };
     const wait = rt?.config.rewardWaitMs ?? 0;
-    const ks: string[] = [keys.counters(campaign), keys.posteriorVersions(campaign), keys.version(campaign), keys.contextQueue(campaign)];
+    const minute = bucketStart(now);
+    const ks: string[] = [keys.counters(campaign), keys.posteriorVersions(campaign), keys.version(campaign), keys.contextQueue(campaign), keys.series(campaign, minute)];
     const index = new Map<string, number>();
     const keyIndex = (k: string): number => {
       let i = index.get(k);
@@ -163,7 +165,7 @@ export class RedisLearning {
       }
       return i;
     };
-    const args: (string | number)[] = [now, decay.halfLife, decay.unit, items.length];
+    const args: (string | number)[] = [now, decay.halfLife, decay.unit, items.length, minute + this.settings.seriesRetentionMs];
     for (const it of items) {
       // A campaign that is not loaded here has no posterior to learn: counted like a control decision.
       const learn = !it.rec.control && rt !== undefined && rt.offerIds.includes(it.offerId);
@@ -172,7 +174,7 @@ export class RedisLearning {
       // A default reward ends the decision's life in Redis (grace for late outcomes to get EXPIRED).
       const expireAt = it.kind === 'd' ? now + this.settings.graceMs : joinExpiresAt(it.rec.ts, wait, this.settings.decisionTtlMs);
       const obs = learn && it.rec.features !== undefined && it.rec.features.length > 0 ? JSON.stringify([it.offerId, it.reward, it.rec.features]) : '';
-      args.push(it.kind, mk, pk, it.rec.segment, it.offerId, it.reward, it.delta, it.rec.control ? '1' : learn ? '0' : '2', Math.max(expireAt, now + 1000), obs);
+      args.push(it.kind, mk, pk, it.rec.segment, it.offerId, it.reward, it.delta, it.rec.control ? '1' : learn ? '0' : '2', Math.max(expireAt, now + 1000), obs, it.rec.modelVersion);
     }
     return this.client.nudgeApply(ks.length, ...ks, ...args);
   }

@@ -33,6 +33,8 @@ export interface RedisStoreOptions {
   /** The node-local decision log keeps decisions this long (never before the longest reward wait). */
   readonly decisionRetentionMs: number;
   readonly retentionIntervalMs: number;
+  /** Monitoring time buckets expire this long after their minute (Redis PEXPIREAT). */
+  readonly seriesRetentionMs: number;
 }
 
 export const REDIS_STORE_DEFAULTS: Omit<RedisStoreOptions, 'url' | 'dataDir'> = {
@@ -55,6 +57,7 @@ export const REDIS_STORE_DEFAULTS: Omit<RedisStoreOptions, 'url' | 'dataDir'> = 
   decisionRetentionMs: 30 * 86_400_000,
   // Often, so that each run removes little (a minute's worth at 1,500 req/s took 90 transactions).
   retentionIntervalMs: 10_000,
+  seriesRetentionMs: 7 * 86_400_000,
 };
 
 const INTS = [
@@ -72,6 +75,7 @@ const INTS = [
   'arenaMaxBytes',
   'decisionRetentionMs',
   'retentionIntervalMs',
+  'seriesRetentionMs',
 ] as const;
 
 export function checkRedisStoreOptions(input: unknown): RedisStoreOptions {

@@ -8,7 +8,9 @@ import { Learner } from '../learner';
 import type { ArenaHandles, ArmsEntry, CampaignCounters, DecisionRecord, LearningStore, OutcomeInput, OutcomeResult, StoreHealth } from '../types';
 import { connectRedis, type ScriptedClient } from './connect';
 import { DecisionWriter } from './decision-writer';
-import { RedisLearning } from './learning';
+import { RedisLearning, unavailable } from './learning';
+import { readRedisSeries } from './series';
+import type { SeriesBucket } from '../series';
 import { Mirror } from './mirror';
 import { RedisContacts } from './contacts';
 import { WeightLearner } from './weights';
@@ -86,6 +88,7 @@ export class RedisStore extends EventEmitter implements LearningStore {
       batchSize: opts.decisionBatchSize,
       decisionTtlMs: opts.decisionTtlMs,
       spoolMax: opts.spoolMax,
+      seriesRetentionMs: opts.seriesRetentionMs,
     }, cluster);
     this.writer.onResult = (ok, err) => this.setHealth(ok, err);
     this.weights = new WeightLearner(client, this.learner, this.arena, Math.max(1000, opts.syncMs * 10));
@@ -232,6 +235,16 @@ export class RedisStore extends EventEmitter implements LearningStore {
 
   counters(campaign: string, segment?: string): CampaignCounters {
     return this.learner.countersOf(campaign, segment);
+  }
+
+  async series(campaign: string, fromMs: number, toMs: number): Promise<SeriesBucket[]> {
+    if (typeof campaign !== 'string') throw new TypeError('campaign must be a string');
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) throw new RangeError('fromMs and toMs must be finite numbers');
+    try {
+      return await readRedisSeries(this.client, campaign, fromMs, toMs);
+    } catch (err) {
+      throw unavailable(err);
+    }
   }
 
   savedCampaigns(): CampaignConfig[] {

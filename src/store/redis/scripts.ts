@@ -8,12 +8,13 @@
 /**
  * APPLY: outcomes and default rewards of one campaign, in order.
  * KEYS[1] counters, KEYS[2] posterior versions, KEYS[3] campaign version, KEYS[4] contextual
- * observation queue, KEYS[5..] posterior hashes and idempotency-mark hashes (indexes passed per item).
- * ARGV: now, halfLife, unit ('events' | 'ms'), n, then per item 10 values:
+ * observation queue, KEYS[5] the monitoring bucket of the current minute (redis/series.ts), KEYS[6..]
+ * posterior hashes and idempotency-mark hashes (indexes passed per item).
+ * ARGV: now, halfLife, unit ('events' | 'ms'), n, bucket expiry (ms since epoch), then per item 11 values:
  *   kind ('a' outcome | 'd' default reward), mark key index, posterior key index (0 for control),
  *   segment, offer id, reward, delta, mode ('0' learn, '1' control group: counted for uplift only,
  *   '2' counted but not learned: the campaign or offer is not loaded), mark expiry (ms since epoch), contextual observation ('' when none; queued for the weight learner
- *   when the reward is learned).
+ *   when the reward is learned), the decision's model version.
  * Returns per item: 1 applied, 2 duplicate (an outcome was already applied), 3 expired (the default
  * reward was already applied), 0 skipped (a default reward for an offer that already has an outcome).
  * The Beta update is src/policies/beta-update.ts's, on evidence (alpha - prior, beta - prior): decay
@@ -54,8 +55,11 @@ local function add(field, x)
   if v == nil then v = tonumber(redis.call('HGET', cnt, field) or '0') end
   counters[field] = v + x
 end
+-- The minute's bucket, summed here like the counters and written once per field.
+local series = {}
+local function sadd(field, x) series[field] = (series[field] or 0) + x end
 local expiring = {}
-local p = 5
+local p = 6
 for i = 1, n do
   local kind = ARGV[p]
   local mkey = KEYS[tonumber(ARGV[p + 1])]
@@ -68,7 +72,8 @@ for i = 1, n do
   local control = mode == '1'
   local exp = tonumber(ARGV[p + 8])
   local obs = ARGV[p + 9]
-  p = p + 10
+  local ver = ARGV[p + 10]
+  p = p + 11
   if redis.call('HSETNX', mkey, offer, kind) == 0 then
     local prev = redis.call('HGET', mkey, offer)
     if kind == 'd' then out[i] = 0 elseif prev == 'd' then out[i] = 3 else out[i] = 2 end
@@ -80,6 +85,8 @@ for i = 1, n do
     local g = control and 'C' or 'T'
     add(g .. 'o' .. sep .. seg .. sep, 1)
     add(g .. 'r' .. sep .. seg .. sep, reward)
+    sadd(g .. 'o', 1)
+    sadd(g .. 'r', reward)
     if not control then
       add('o' .. sep .. seg .. sep .. offer, 1)
       add('r' .. sep .. seg .. sep .. offer, reward)
@@ -92,6 +99,17 @@ for i = 1, n do
       add('q' .. b .. sep .. seg .. sep .. offer, pr)
       add('y' .. b .. sep .. seg .. sep .. offer, y)
       add('e' .. sep .. seg .. sep .. offer, (pr - y) * (pr - y))
+      sadd('o' .. sep .. offer, 1)
+      sadd('r' .. sep .. offer, reward)
+      sadd('p' .. sep .. offer, pr)
+      sadd('k' .. b .. sep .. offer, 1)
+      sadd('q' .. b .. sep .. offer, pr)
+      sadd('y' .. b .. sep .. offer, y)
+      sadd('e' .. sep .. offer, (pr - y) * (pr - y))
+      sadd('Mk' .. b .. sep .. ver, 1)
+      sadd('Mq' .. b .. sep .. ver, pr)
+      sadd('My' .. b .. sep .. ver, y)
+      sadd('Me' .. sep .. ver, (pr - y) * (pr - y))
     end
     if mode == '0' and obs ~= '' then redis.call('RPUSH', KEYS[4], obs) end
     if mode == '0' then
@@ -146,14 +164,23 @@ for k, v in pairs(counters) do
   end
 end
 if #cargs > 0 then redis.call('HSET', cnt, unpack(cargs)) end
+local touched = false
+for k, v in pairs(series) do
+  redis.call('HINCRBYFLOAT', KEYS[5], k, string.format('%.17g', v))
+  touched = true
+end
+if touched then redis.call('PEXPIREAT', KEYS[5], ARGV[5]) end
 redis.call('INCR', KEYS[3])
 return out
 `;
 
 /**
- * LOG: what a batch of decisions adds to one campaign: counter increments and default-reward due
- * entries. KEYS[1] counters, KEYS[2] due set, KEYS[3] campaign version.
- * ARGV: number of counter increments m, then m pairs (field, increment), then pairs (due ms, id).
+ * LOG: what a batch of decisions adds to one campaign: counter increments, monitoring bucket
+ * increments and default-reward due entries. KEYS[1] counters, KEYS[2] due set, KEYS[3] campaign
+ * version, KEYS[4..] monitoring buckets (redis/series.ts).
+ * ARGV: number of counter increments m, then m pairs (field, increment); number of bucket increments
+ * s, then s triples (bucket key index, field, increment); one expiry (ms since epoch) per bucket key;
+ * then pairs (due ms, id).
  */
 export const LOG_LUA = `
 local m = tonumber(ARGV[1])
@@ -161,6 +188,16 @@ local p = 2
 for i = 1, m do
   redis.call('HINCRBY', KEYS[1], ARGV[p], ARGV[p + 1])
   p = p + 2
+end
+local s = tonumber(ARGV[p])
+p = p + 1
+for i = 1, s do
+  redis.call('HINCRBY', KEYS[tonumber(ARGV[p])], ARGV[p + 1], ARGV[p + 2])
+  p = p + 3
+end
+for k = 4, #KEYS do
+  redis.call('PEXPIREAT', KEYS[k], ARGV[p])
+  p = p + 1
 end
 while p <= #ARGV do
   redis.call('ZADD', KEYS[2], ARGV[p], ARGV[p + 1])
