@@ -43,6 +43,7 @@ function printReport(r: LoadReport): void {
     `fields:     ${r.schema.fields.map((f) => `${f.name}:${f.type}`).join(', ')}`,
   ];
   if (r.dropped.length > 0) lines.push(`dropped:    ${r.dropped.join(', ')}`);
+  if (r.forgotten > 0) lines.push(`forgotten:  ${r.forgotten} rows of forgotten customers skipped (docs/privacy.md)`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 

@@ -1,4 +1,5 @@
 import type { FatigueConfig } from '../campaigns/types';
+import { isToken } from '../privacy/token';
 
 /**
  * Contact history per (campaign, customer): impression times (campaign-wide and per offer), the run of
@@ -160,6 +161,8 @@ export class ContactHistory {
   /** An outcome (real or default) of an impression: extends or resets the ignored run. */
   outcome(campaign: string, customerId: string, offerId: string, reward: number, f: FatigueConfig, now: number): void {
     if (!(f.cooldownAfterIgnored > 0 && f.cooldownMs > 0)) return;
+    // The decision of a forgotten customer: a late outcome must not start a history under the token.
+    if (isToken(customerId)) return;
     const rec = this.lookup(campaign, customerId) ?? newRecord();
     const o = (rec.o[offerId] ??= { t: [], i: 0, u: 0 });
     if (reward > 0) o.i = 0;
@@ -181,6 +184,23 @@ export class ContactHistory {
     const id = campaign + KEY_SEP + customerId;
     const local = this.cache.get(id);
     this.remember(id, local === undefined ? remote : mergeContacts(local, remote));
+  }
+
+  /**
+   * Drops the cached (and not yet written) records of every customer `match` accepts, for
+   * ForgetCustomer; returns their (campaign, customer) keys. The backend's copies are the caller's.
+   */
+  forget(match: (customerId: string) => boolean): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const id of [...this.cache.keys()]) {
+      const sep = id.indexOf(KEY_SEP);
+      const key: [string, string] = [id.slice(0, sep), id.slice(sep + 1)];
+      if (!match(key[1])) continue;
+      this.cache.delete(id);
+      this.dirty.delete(id);
+      out.push(key);
+    }
+    return out;
   }
 
   /** Writes the records changed since the last call (inside the store's group transaction). */

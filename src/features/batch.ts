@@ -25,9 +25,14 @@ export function sortedOrder(ids: readonly string[]): number[] {
   return order;
 }
 
-export function writeBatch(env: RootDatabase, db: Database<Buffer, string>, batch: RowBatch): void {
+/**
+ * Returns the rows not written because `skip` said so (forgotten customers, src/features/tombstones.ts),
+ * duplicates of such an id included.
+ */
+export function writeBatch(env: RootDatabase, db: Database<Buffer, string>, batch: RowBatch, skip: ((id: string) => boolean) | null = null): number {
   const n = batch.count;
-  if (n === 0) return;
+  if (n === 0) return 0;
+  let skipped = 0;
   const { ids, records, width } = batch;
   const order = sortedOrder(ids.length === n ? ids : ids.slice(0, n));
   const scratch = new Float64Array(Math.max(1, width));
@@ -41,6 +46,10 @@ export function writeBatch(env: RootDatabase, db: Database<Buffer, string>, batc
     for (let k = 0; k < n; k++) {
       const i = order[k];
       const id = ids[i];
+      if (skip !== null && skip(id)) {
+        skipped++;
+        continue;
+      }
       if (k + 1 < n && ids[order[k + 1]] === id) continue;
       const off = i * width;
       for (let j = 0; j < width; j++) scratch[j] = records[off + j];
@@ -54,4 +63,5 @@ export function writeBatch(env: RootDatabase, db: Database<Buffer, string>, batc
       db.putSync(id, value);
     }
   }, NO_SYNC_FLUSH_COMMIT);
+  return skipped;
 }

@@ -99,6 +99,13 @@ class LmdbFeatureReader implements FeatureReader {
     return true;
   }
 
+  poll(): void {
+    // lmdb-js ends a thread's read snapshot on a timer; without an event-loop turn it never ends.
+    this.env?.ro.resetReadTxn();
+    this.lastBuf = null;
+    this.refresh();
+  }
+
   value(record: Float64Array, i: number): number | string {
     return decodeValue(this.served.schema, record, i);
   }

@@ -41,6 +41,12 @@ export interface FeatureReader {
    * (a cheap check per call); a call never fails because of a swap.
    */
   read(customerId: string, out: Float64Array): boolean;
+  /**
+   * Looks at the snapshot pointer now, on a fresh read snapshot (so rows removed since, e.g. by
+   * ForgetCustomer, read as misses). For threads whose event loop may not turn between calls, where
+   * read()'s own timer-driven check never fires: Piscina workers wait for tasks in Atomics.wait.
+   */
+  poll?(): void;
   /** The value of field i in a record as rules and segments see it: a number or a category string. */
   value(record: Float64Array, i: number): number | string;
   close(): void;

@@ -4,6 +4,7 @@ import { DecisionEngine } from '../engine/engine';
 import { runTask } from '../engine/run-task';
 import type { EngineRequest, TaskItemResult } from '../engine/types';
 import { openFeatureReader } from '../features/store';
+import type { FeatureReader } from '../features/types';
 import { getKernel } from '../kernel/index';
 import { ArenaReader } from '../store/arena';
 import type { ArenaHandles } from '../store/types';
@@ -17,6 +18,10 @@ export interface WorkerInit {
 }
 
 let engine: DecisionEngine | null = null;
+let features: FeatureReader | null = null;
+/** How often a task makes the feature reader look again (the reader's own default interval). */
+const FEATURE_POLL_MS = 200;
+let lastPoll = 0;
 
 /** Built on the first task rather than at import: Piscina imports the file before any task exists. */
 function getEngine(): DecisionEngine {
@@ -27,7 +32,7 @@ function getEngine(): DecisionEngine {
   if (init.seed !== null) kernel.seed(init.seed + threadId);
   engine = new DecisionEngine({
     kernel,
-    features: openFeatureReader(init.dataDir),
+    features: (features = openFeatureReader(init.dataDir)),
     arms: new ArenaReader(init.handles),
     campaigns: new BoxCampaignSource(init.campaignsBox),
   });
@@ -43,5 +48,14 @@ const CRASH_CUSTOMER = process.env['NODE_ENV'] === 'test' ? (process.env['NUDGE_
 /** A task is a micro-batch of requests; the result array is in the same order. */
 export default function decideTask(task: EngineRequest[]): TaskItemResult[] {
   if (CRASH_CUSTOMER !== '' && task.some((r) => r.customerId === CRASH_CUSTOMER)) process.exit(70);
-  return runTask(getEngine(), task);
+  const e = getEngine();
+  // Piscina's workers wait for tasks in Atomics.wait, so their event loop (the reader's refresh timer,
+  // lmdb-js's read-snapshot reset) may not turn for as long as tasks keep coming: one clock read per
+  // task (a micro-batch) instead, so new snapshots and removed rows are seen within FEATURE_POLL_MS.
+  const now = Date.now();
+  if (now - lastPoll >= FEATURE_POLL_MS) {
+    lastPoll = now;
+    features?.poll?.();
+  }
+  return runTask(e, task);
 }

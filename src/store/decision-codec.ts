@@ -116,3 +116,14 @@ export function decodeDecision(id: string, bytes: Uint8Array): DecisionRecord {
   for (let i = 0; i < n; i++, off += 8) features[i] = b.readDoubleLE(off);
   return { ...record, features };
 }
+
+/**
+ * The customer id of a stored record without decoding the rest: ForgetCustomer reads every record
+ * of the log (src/store/privacy-log.ts) and rewrites only the few that match.
+ */
+export function storedCustomerId(bytes: Uint8Array): string {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (b.length < 16 || b[0] !== DECISION_TAG) throw new RangeError(`stored record is not a schema-2 decision record (${b.length} bytes)`);
+  const at = 16 + b.readUInt16LE(14);
+  return b.toString('utf8', at + 2, at + 2 + b.readUInt16LE(at));
+}

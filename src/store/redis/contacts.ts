@@ -32,6 +32,8 @@ export class RedisContacts implements ContactBackend {
   private readonly fetching = new Set<string>();
   private readonly inflight = new Set<Promise<void>>();
   private writes = new Map<string, [string, string, Buffer]>();
+  /** The merge being sent, if any: ForgetCustomer waits for it before it deletes (privacy.ts). */
+  private sending: Promise<unknown> | null = null;
 
   constructor(
     private readonly client: ScriptedClient,
@@ -71,13 +73,18 @@ export class RedisContacts implements ContactBackend {
     this.inflight.add(p);
   }
 
-  /** Resolves when the background fetches started so far have been merged (flush, tests). */
+  /** Resolves when the background fetches started so far have been merged, and a merge being sent has landed. */
   async idle(): Promise<void> {
-    await Promise.all([...this.inflight]);
+    await Promise.all([...this.inflight, this.sending?.catch(() => undefined)]);
   }
 
   put(key: [string, string], value: ContactRecord): void {
     this.writes.set(`${key[0]}\u0000${key[1]}`, [key[0], key[1], pack(value)]);
+  }
+
+  /** Drops unwritten records of the customers `match` accepts (ForgetCustomer). */
+  forget(match: (customerId: string) => boolean): void {
+    for (const [id, w] of this.writes) if (match(w[1])) this.writes.delete(id);
   }
 
   /** Merges the records changed since the last call into Redis; they expire after `ttlMs(campaign)`. */
@@ -85,10 +92,12 @@ export class RedisContacts implements ContactBackend {
     if (this.writes.size === 0) return;
     const batch = this.writes;
     this.writes = new Map();
+    const sending = Promise.all(
+      [...batch.values()].map(([campaign, customer, bytes]) => this.client.nudgeContacts(1, keys.contacts(campaign, customer), bytes, Math.max(ttlMs(campaign), 1000))),
+    );
+    this.sending = sending;
     try {
-      await Promise.all(
-        [...batch.values()].map(([campaign, customer, bytes]) => this.client.nudgeContacts(1, keys.contacts(campaign, customer), bytes, Math.max(ttlMs(campaign), 1000))),
-      );
+      await sending;
     } catch (err) {
       // Kept for the next sync (a merge is idempotent, so a record written twice is no harm).
       for (const [id, w] of batch) if (!this.writes.has(id)) this.writes.set(id, w);

@@ -1,0 +1,10 @@
+// Original file: proto/nudge/v1/nudge.proto
+
+
+export interface ForgetCustomerRequest {
+  'customerId'?: (string);
+}
+
+export interface ForgetCustomerRequest__Output {
+  'customerId': (string);
+}
