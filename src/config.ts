@@ -98,6 +98,8 @@ export interface ServerOptions {
   readonly driftSample: number;
   /** One decision in this many is sampled for drift (1 = every decision). */
   readonly driftEvery: number;
+  /** Serve the dashboard on the metrics listener (NUDGE_DASHBOARD=0 turns it off). */
+  readonly dashboard: boolean;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -151,6 +153,7 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   calibrationWindowMs: 86_400_000,
   driftSample: 5000,
   driftEvery: 4,
+  dashboard: true,
 });
 
 /** Tokens shorter than this are refused: a bearer token must not be guessable. */
@@ -226,6 +229,7 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
   if (mode !== 'pool' && mode !== 'inline') throw new RangeError('options.mode must be "pool" or "inline"');
   if (o.seed !== null) checkInt('seed', o.seed, 0, 'a non-negative safe integer');
   if (typeof o.demo !== 'boolean') throw new TypeError('options.demo must be a boolean');
+  if (typeof o.dashboard !== 'boolean') throw new TypeError('options.dashboard must be a boolean');
   if (typeof o.insecure !== 'boolean') throw new TypeError('options.insecure must be a boolean');
   const metricsListen = o.metricsListen === 'off' ? 'off' : checkListen(o.metricsListen, 'metricsListen');
   const tlsCert = checkOptionalString('tlsCert', o.tlsCert);
@@ -277,6 +281,7 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     calibrationWindowMs: checkInt('calibrationWindowMs', o.calibrationWindowMs, 60_000, 'at least 60000 ms (one bucket)'),
     driftSample: checkInt('driftSample', o.driftSample, 100, 'an integer >= 100'),
     driftEvery: checkInt('driftEvery', o.driftEvery, 1, 'a positive integer'),
+    dashboard: o.dashboard,
   });
 }
 
@@ -303,6 +308,8 @@ const ENV_NAMES = {
   NUDGE_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   NUDGE_MEM_LOG_MS: 'memLogMs',
   NUDGE_METRICS_LISTEN: 'metricsListen',
+  // The listener serves the dashboard too now; the old name keeps working.
+  NUDGE_HTTP_LISTEN: 'metricsListen',
   NUDGE_LOG_LEVEL: 'logLevel',
   NUDGE_TLS_CERT: 'tlsCert',
   NUDGE_TLS_KEY: 'tlsKey',
@@ -331,6 +338,7 @@ const ENV_NAMES = {
   NUDGE_CALIBRATION_WINDOW: 'calibrationWindowMs',
   NUDGE_DRIFT_SAMPLE: 'driftSample',
   NUDGE_DRIFT_EVERY: 'driftEvery',
+  NUDGE_DASHBOARD: 'dashboard',
 } as const satisfies Record<string, keyof ServerOptions>;
 
 const NUMERIC = new Set<keyof ServerOptions>([
@@ -357,7 +365,7 @@ const NUMERIC = new Set<keyof ServerOptions>([
   'driftSample',
   'driftEvery',
 ]);
-const BOOLEAN = new Set<keyof ServerOptions>(['demo', 'insecure']);
+const BOOLEAN = new Set<keyof ServerOptions>(['demo', 'insecure', 'dashboard']);
 /** Secrets are never echoed in error messages or help. */
 const SECRET = new Set<keyof ServerOptions>(['adminToken', 'decideToken', 'redisPassword']);
 
@@ -380,6 +388,11 @@ function parseEnvNumber(envName: string, raw: string): number {
 /** Options from the environment (unset or empty variables take the defaults). */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOptions {
   const partial: Record<string, unknown> = {};
+  const http = env['NUDGE_HTTP_LISTEN'];
+  const metricsListen = env['NUDGE_METRICS_LISTEN'];
+  if (http !== undefined && http !== '' && metricsListen !== undefined && metricsListen !== '' && http !== metricsListen) {
+    throw new RangeError(`NUDGE_HTTP_LISTEN (${http}) and NUDGE_METRICS_LISTEN (${metricsListen}) name the same listener: set one of them`);
+  }
   for (const [envName, key] of Object.entries(ENV_NAMES) as [string, keyof ServerOptions][]) {
     const raw = env[envName];
     if (raw === undefined || raw === '') continue;

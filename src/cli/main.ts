@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { customersCommand } from './customers';
 import { decisionsCommand } from './decisions';
 import { evaluateCommand } from './evaluate';
 import { featuresCommand } from './features';
+import { monitorCommand } from './monitor';
 import { serveCommand } from './serve';
 import { stateCommand } from './state';
 import { simulateCommand } from './simulate';
@@ -15,7 +17,9 @@ function program(): Command {
     .addCommand(decisionsCommand())
     .addCommand(simulateCommand())
     .addCommand(evaluateCommand())
-    .addCommand(stateCommand());
+    .addCommand(stateCommand())
+    .addCommand(customersCommand())
+    .addCommand(monitorCommand());
 }
 
 program()

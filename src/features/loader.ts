@@ -5,9 +5,12 @@ import type { FeatureSchema } from './types';
 import { CsvSplitter, LineSplitter } from './csv';
 import { makePlan, type LoadPlan } from './plan';
 import { toStoredSchema } from './schema';
+import { profileSnapshot, writeProfile } from './profile';
 import { RowBatch, RowEncoder } from './rows';
 import { writeBatch } from './batch';
 import { CURRENT_KEY, newSnapshotId, openMeta, openSnapshotDb, openWritableEnv, snapshotKey, type CurrentPointer, type SnapshotMeta } from './env';
+import { readSecret, readTombstones, tombstoneFilter } from './tombstones';
+import { TokenMatcher } from '../privacy/token';
 
 export interface LoadOptions {
   readonly dataDir: string;
@@ -39,6 +42,8 @@ export interface LoadReport {
   readonly schema: FeatureSchema;
   /** Superseded snapshots dropped by this load. */
   readonly dropped: readonly string[];
+  /** Rows not stored because their customer was forgotten (ForgetCustomer's tombstones, docs/privacy.md). */
+  readonly forgotten: number;
 }
 
 /** The load was refused: too many bad rows (or none good). Nothing was swapped. */
@@ -96,6 +101,9 @@ export async function loadSnapshot(opts: LoadOptions): Promise<LoadReport> {
   let batchLimit = 0;
   const snapshotId = newSnapshotId();
   let written = 0;
+  let forgotten = 0;
+  let skip: ((id: string) => boolean) | null = null;
+  let tombstones: ReadonlySet<string> = new Set();
   let bad = 0;
   let bytes = 0;
 
@@ -108,8 +116,9 @@ export async function loadSnapshot(opts: LoadOptions): Promise<LoadReport> {
   const flush = (): void => {
     const batch = (encoder as RowEncoder).batch;
     if (batch.count === 0) return;
-    writeBatch(env as RootDatabase, db as Database<Buffer, string>, batch);
-    written += batch.count;
+    const skipped = writeBatch(env as RootDatabase, db as Database<Buffer, string>, batch, skip);
+    written += batch.count - skipped;
+    forgotten += skipped;
     batch.clear();
     opts.onProgress?.(written, bytes, totalBytes);
   };
@@ -133,6 +142,9 @@ export async function loadSnapshot(opts: LoadOptions): Promise<LoadReport> {
     batchLimit = Math.max(1, Math.min(LOAD_DEFAULTS.batchRows, Math.floor(LOAD_DEFAULTS.batchBytes / Math.max(8, width * 8))));
     encoder = new RowEncoder(plan, new RowBatch(width));
     env = openWritableEnv(opts.dataDir);
+    const meta = openMeta(env);
+    skip = tombstoneFilter(meta);
+    tombstones = readTombstones(meta);
     db = openSnapshotDb(env, snapshotId);
     const rest = sample.splice(0, sample.length);
     for (const [row, line] of rest) encodeRow(row, line);
@@ -200,15 +212,19 @@ export async function loadSnapshot(opts: LoadOptions): Promise<LoadReport> {
     }
     const e = env as unknown as RootDatabase;
     const stored = (db as unknown as Database<Buffer, string>).getStats() as { entryCount: number };
-    const rows = stored.entryCount;
-    const dropped = swap(e, snapshotId, plan as unknown as LoadPlan, rows, opts);
+    // Before the swap: a server that sees the new snapshot finds its drift reference too.
+    writeProfile(e, profileSnapshot(snapshotId, db as unknown as Database<Buffer, string>, (plan as unknown as LoadPlan).compiled, stored.entryCount));
+    const swapped = swap(e, snapshotId, plan as unknown as LoadPlan, stored.entryCount, opts, { db: db as unknown as Database<Buffer, string>, tombstones });
+    const rows = stored.entryCount - swapped.lateForgotten;
+    const dropped = swapped.dropped;
+    forgotten += swapped.lateForgotten;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     opts.onProgress?.(written, bytes, totalBytes);
     await e.close();
     env = null;
     return {
-      snapshotId, rows, badRows: bad, duplicates: written - rows, seconds, rowsPerSec: written / seconds,
-      schema: (plan as unknown as LoadPlan).schema, dropped,
+      snapshotId, rows, badRows: bad, duplicates: written - stored.entryCount, seconds, rowsPerSec: written / seconds,
+      schema: (plan as unknown as LoadPlan).schema, dropped, forgotten,
     };
   } catch (err) {
     if (db !== null) {
@@ -229,13 +245,37 @@ function ndjsonColumns(sample: readonly Pending[]): string[] {
   return [...seen];
 }
 
+/**
+ * Inside the swap's write: customers forgotten while the load ran (their tombstones are newer than
+ * the filter the load started with) leave the new snapshot before it is served. Rare, so a full scan.
+ */
+function removeLateForgotten(meta: Database<unknown, string>, db: Database<Buffer, string>, seen: ReadonlySet<string>): number {
+  const late = new Set([...readTombstones(meta)].filter((t) => !seen.has(t)));
+  const secret = readSecret(meta);
+  if (late.size === 0 || secret === null) return 0;
+  const matcher = new TokenMatcher(secret, late);
+  const gone = [...db.getKeys({ snapshot: false })].filter((k): k is string => typeof k === 'string' && matcher.match(k) !== null);
+  for (const k of gone) db.removeSync(k);
+  return gone.length;
+}
+
 /** Points `current` at the new snapshot (one synced transaction), then drops expired old ones. */
-function swap(env: RootDatabase, id: string, plan: LoadPlan, rows: number, opts: LoadOptions): string[] {
+function swap(
+  env: RootDatabase,
+  id: string,
+  plan: LoadPlan,
+  stored: number,
+  opts: LoadOptions,
+  filtered: { readonly db: Database<Buffer, string>; readonly tombstones: ReadonlySet<string> },
+): { dropped: string[]; lateForgotten: number } {
   const meta = openMeta(env);
   const now = Date.now();
   const graceMs = opts.graceMs ?? LOAD_DEFAULTS.graceMs;
   let previous: string | null = null;
+  let lateForgotten = 0;
   env.transactionSync(() => {
+    lateForgotten = removeLateForgotten(meta, filtered.db, filtered.tombstones);
+    const rows = stored - lateForgotten;
     const entry: SnapshotMeta = { id, createdAt: now, rows, source: opts.file, schema: toStoredSchema(plan.compiled) };
     void meta.put(snapshotKey(id), entry);
     const cur = meta.get(CURRENT_KEY) as CurrentPointer | undefined;
@@ -261,7 +301,7 @@ function swap(env: RootDatabase, id: string, plan: LoadPlan, rows: number, opts:
     meta.removeSync(key);
     dropped.push(m.id);
   }
-  return dropped;
+  return { dropped, lateForgotten };
 }
 
 /** Snapshot currently served, with its meta (for `features info`). */

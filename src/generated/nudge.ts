@@ -14,10 +14,14 @@ import type { DecideResponse as _nudge_v1_DecideResponse, DecideResponse__Output
 import type { DecisionServiceClient as _nudge_v1_DecisionServiceClient, DecisionServiceDefinition as _nudge_v1_DecisionServiceDefinition } from './nudge/v1/DecisionService';
 import type { DeleteCampaignRequest as _nudge_v1_DeleteCampaignRequest, DeleteCampaignRequest__Output as _nudge_v1_DeleteCampaignRequest__Output } from './nudge/v1/DeleteCampaignRequest';
 import type { DeleteCampaignResponse as _nudge_v1_DeleteCampaignResponse, DeleteCampaignResponse__Output as _nudge_v1_DeleteCampaignResponse__Output } from './nudge/v1/DeleteCampaignResponse';
+import type { DriftBin as _nudge_v1_DriftBin, DriftBin__Output as _nudge_v1_DriftBin__Output } from './nudge/v1/DriftBin';
 import type { Explanation as _nudge_v1_Explanation, Explanation__Output as _nudge_v1_Explanation__Output } from './nudge/v1/Explanation';
 import type { Fatigue as _nudge_v1_Fatigue, Fatigue__Output as _nudge_v1_Fatigue__Output } from './nudge/v1/Fatigue';
 import type { Feature as _nudge_v1_Feature, Feature__Output as _nudge_v1_Feature__Output } from './nudge/v1/Feature';
 import type { FeatureContribution as _nudge_v1_FeatureContribution, FeatureContribution__Output as _nudge_v1_FeatureContribution__Output } from './nudge/v1/FeatureContribution';
+import type { FeatureDrift as _nudge_v1_FeatureDrift, FeatureDrift__Output as _nudge_v1_FeatureDrift__Output } from './nudge/v1/FeatureDrift';
+import type { ForgetCustomerRequest as _nudge_v1_ForgetCustomerRequest, ForgetCustomerRequest__Output as _nudge_v1_ForgetCustomerRequest__Output } from './nudge/v1/ForgetCustomerRequest';
+import type { ForgetCustomerResponse as _nudge_v1_ForgetCustomerResponse, ForgetCustomerResponse__Output as _nudge_v1_ForgetCustomerResponse__Output } from './nudge/v1/ForgetCustomerResponse';
 import type { GetCampaignRequest as _nudge_v1_GetCampaignRequest, GetCampaignRequest__Output as _nudge_v1_GetCampaignRequest__Output } from './nudge/v1/GetCampaignRequest';
 import type { GetCampaignStatsRequest as _nudge_v1_GetCampaignStatsRequest, GetCampaignStatsRequest__Output as _nudge_v1_GetCampaignStatsRequest__Output } from './nudge/v1/GetCampaignStatsRequest';
 import type { GroupStats as _nudge_v1_GroupStats, GroupStats__Output as _nudge_v1_GroupStats__Output } from './nudge/v1/GroupStats';
@@ -25,6 +29,7 @@ import type { ListCampaignsRequest as _nudge_v1_ListCampaignsRequest, ListCampai
 import type { ListCampaignsResponse as _nudge_v1_ListCampaignsResponse, ListCampaignsResponse__Output as _nudge_v1_ListCampaignsResponse__Output } from './nudge/v1/ListCampaignsResponse';
 import type { ListModelsRequest as _nudge_v1_ListModelsRequest, ListModelsRequest__Output as _nudge_v1_ListModelsRequest__Output } from './nudge/v1/ListModelsRequest';
 import type { ListModelsResponse as _nudge_v1_ListModelsResponse, ListModelsResponse__Output as _nudge_v1_ListModelsResponse__Output } from './nudge/v1/ListModelsResponse';
+import type { ModelCalibration as _nudge_v1_ModelCalibration, ModelCalibration__Output as _nudge_v1_ModelCalibration__Output } from './nudge/v1/ModelCalibration';
 import type { ModelInfo as _nudge_v1_ModelInfo, ModelInfo__Output as _nudge_v1_ModelInfo__Output } from './nudge/v1/ModelInfo';
 import type { Offer as _nudge_v1_Offer, Offer__Output as _nudge_v1_Offer__Output } from './nudge/v1/Offer';
 import type { OfferStats as _nudge_v1_OfferStats, OfferStats__Output as _nudge_v1_OfferStats__Output } from './nudge/v1/OfferStats';
@@ -58,10 +63,14 @@ export interface ProtoGrpcType {
       DecisionService: SubtypeConstructor<typeof grpc.Client, _nudge_v1_DecisionServiceClient> & { service: _nudge_v1_DecisionServiceDefinition }
       DeleteCampaignRequest: MessageTypeDefinition<_nudge_v1_DeleteCampaignRequest, _nudge_v1_DeleteCampaignRequest__Output>
       DeleteCampaignResponse: MessageTypeDefinition<_nudge_v1_DeleteCampaignResponse, _nudge_v1_DeleteCampaignResponse__Output>
+      DriftBin: MessageTypeDefinition<_nudge_v1_DriftBin, _nudge_v1_DriftBin__Output>
       Explanation: MessageTypeDefinition<_nudge_v1_Explanation, _nudge_v1_Explanation__Output>
       Fatigue: MessageTypeDefinition<_nudge_v1_Fatigue, _nudge_v1_Fatigue__Output>
       Feature: MessageTypeDefinition<_nudge_v1_Feature, _nudge_v1_Feature__Output>
       FeatureContribution: MessageTypeDefinition<_nudge_v1_FeatureContribution, _nudge_v1_FeatureContribution__Output>
+      FeatureDrift: MessageTypeDefinition<_nudge_v1_FeatureDrift, _nudge_v1_FeatureDrift__Output>
+      ForgetCustomerRequest: MessageTypeDefinition<_nudge_v1_ForgetCustomerRequest, _nudge_v1_ForgetCustomerRequest__Output>
+      ForgetCustomerResponse: MessageTypeDefinition<_nudge_v1_ForgetCustomerResponse, _nudge_v1_ForgetCustomerResponse__Output>
       GetCampaignRequest: MessageTypeDefinition<_nudge_v1_GetCampaignRequest, _nudge_v1_GetCampaignRequest__Output>
       GetCampaignStatsRequest: MessageTypeDefinition<_nudge_v1_GetCampaignStatsRequest, _nudge_v1_GetCampaignStatsRequest__Output>
       GroupStats: MessageTypeDefinition<_nudge_v1_GroupStats, _nudge_v1_GroupStats__Output>
@@ -69,6 +78,7 @@ export interface ProtoGrpcType {
       ListCampaignsResponse: MessageTypeDefinition<_nudge_v1_ListCampaignsResponse, _nudge_v1_ListCampaignsResponse__Output>
       ListModelsRequest: MessageTypeDefinition<_nudge_v1_ListModelsRequest, _nudge_v1_ListModelsRequest__Output>
       ListModelsResponse: MessageTypeDefinition<_nudge_v1_ListModelsResponse, _nudge_v1_ListModelsResponse__Output>
+      ModelCalibration: MessageTypeDefinition<_nudge_v1_ModelCalibration, _nudge_v1_ModelCalibration__Output>
       ModelInfo: MessageTypeDefinition<_nudge_v1_ModelInfo, _nudge_v1_ModelInfo__Output>
       Offer: MessageTypeDefinition<_nudge_v1_Offer, _nudge_v1_Offer__Output>
       OfferStats: MessageTypeDefinition<_nudge_v1_OfferStats, _nudge_v1_OfferStats__Output>

@@ -95,29 +95,40 @@ export function referenceEdges(sortedRef: readonly number[], bins: number = PSI_
   return edges;
 }
 
-/** PSI of a numeric feature, binned on reference deciles. */
-export function psiNumeric(reference: ArrayLike<number>, current: ArrayLike<number>): PsiResult {
+/**
+ * What PSI needs of a reference sample, kept instead of the sample itself (a feature snapshot keeps
+ * one per field): the bins and the reference counts in them.
+ */
+export type ReferenceProfile =
+  | { readonly kind: 'number'; readonly n: number; readonly edges: readonly number[]; readonly constant: number | null; readonly counts: readonly number[] }
+  | { readonly kind: 'category'; readonly n: number; readonly counts: Readonly<Record<string, number>> };
+
+/** The profile of a numeric reference sample (decile edges; see the header). */
+export function numericProfile(reference: ArrayLike<number>): ReferenceProfile {
   const ref = requireArray('reference', reference).map((v, i) => requireFinite(`reference[${i}]`, v));
-  const cur = requireArray('current', current).map((v, i) => requireFinite(`current[${i}]`, v));
   const sorted = [...ref].sort((a, b) => a - b);
   const edges = referenceEdges(sorted);
-  if (edges.length === 0 && sorted[0] === sorted[sorted.length - 1]) {
-    // Constant reference: below / equal / above.
-    const v = sorted[0];
-    const count = (xs: number[]): number[] => {
-      const c = [0, 0, 0];
-      for (const x of xs) c[x < v ? 0 : x === v ? 1 : 2]++;
-      return c;
-    };
-    return finish([`(-inf, ${v})`, `[${v}, ${v}]`, `(${v}, +inf)`], count(ref), count(cur), ref.length, cur.length);
-  }
-  const labels: string[] = [];
-  const bounds = [-Infinity, ...edges, Infinity];
-  for (let b = 0; b + 1 < bounds.length; b++) {
-    const lo = b === 0 ? '-inf' : String(bounds[b]);
-    labels.push(b + 2 === bounds.length ? `(${lo}, +inf)` : `(${lo}, ${bounds[b + 1]}]`);
-  }
-  const binOf = (x: number): number => {
+  const constant = edges.length === 0 && sorted[0] === sorted[sorted.length - 1] ? sorted[0] : null;
+  const counts = new Array<number>(constant !== null ? 3 : edges.length + 1).fill(0);
+  const bin = numericBinner(edges, constant);
+  for (const x of ref) counts[bin(x)]++;
+  return { kind: 'number', n: ref.length, edges, constant, counts };
+}
+
+/** The profile of a categorical reference sample (counts per value). */
+export function categoricalProfile(reference: readonly string[]): ReferenceProfile {
+  const ref = requireArray('reference', reference);
+  const counts: Record<string, number> = Object.create(null) as Record<string, number>;
+  ref.forEach((v, i) => {
+    if (typeof v !== 'string') throw new TypeError(`reference[${i}] must be a string, got ${describe(v)}`);
+    counts[v] = (counts[v] ?? 0) + 1;
+  });
+  return { kind: 'category', n: ref.length, counts: { ...counts } };
+}
+
+function numericBinner(edges: readonly number[], constant: number | null): (x: number) => number {
+  if (constant !== null) return (x) => (x < constant ? 0 : x === constant ? 1 : 2);
+  return (x) => {
     // First edge >= x (bins are right-closed); binary search, edges are strictly increasing.
     let lo = 0;
     let hi = edges.length;
@@ -128,11 +139,51 @@ export function psiNumeric(reference: ArrayLike<number>, current: ArrayLike<numb
     }
     return lo;
   };
-  const refCounts = new Array<number>(labels.length).fill(0);
+}
+
+/** PSI of a current sample against a reference profile (numbers for 'number', strings for 'category'). */
+export function psiAgainst(profile: ReferenceProfile, current: ArrayLike<number> | readonly string[]): PsiResult {
+  if (profile.n <= 0) throw new RangeError('reference must not be empty');
+  if (profile.kind === 'category') {
+    const cur = requireArray('current', current);
+    const curMap = new Map<string, number>();
+    cur.forEach((v, i) => {
+      if (typeof v !== 'string') throw new TypeError(`current[${i}] must be a string, got ${describe(v)}`);
+      curMap.set(v, (curMap.get(v) ?? 0) + 1);
+    });
+    const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    const refKeys = Object.keys(profile.counts).sort(byCode);
+    const labels = [...refKeys, ...[...curMap.keys()].filter((k) => !Object.hasOwn(profile.counts, k)).sort(byCode)];
+    return finish(
+      labels,
+      labels.map((l) => (Object.hasOwn(profile.counts, l) ? profile.counts[l] : 0)),
+      labels.map((l) => curMap.get(l) ?? 0),
+      profile.n,
+      cur.length,
+    );
+  }
+  const cur = requireArray('current', current).map((v, i) => requireFinite(`current[${i}]`, v));
+  const { edges, constant } = profile;
+  let labels: string[];
+  if (constant !== null) labels = [`(-inf, ${constant})`, `[${constant}, ${constant}]`, `(${constant}, +inf)`];
+  else {
+    labels = [];
+    const bounds = [-Infinity, ...edges, Infinity];
+    for (let b = 0; b + 1 < bounds.length; b++) {
+      const lo = b === 0 ? '-inf' : String(bounds[b]);
+      labels.push(b + 2 === bounds.length ? `(${lo}, +inf)` : `(${lo}, ${bounds[b + 1]}]`);
+    }
+  }
+  const bin = numericBinner(edges, constant);
   const curCounts = new Array<number>(labels.length).fill(0);
-  for (const x of ref) refCounts[binOf(x)]++;
-  for (const x of cur) curCounts[binOf(x)]++;
-  return finish(labels, refCounts, curCounts, ref.length, cur.length);
+  for (const x of cur) curCounts[bin(x)]++;
+  return finish(labels, [...profile.counts], curCounts, profile.n, cur.length);
+}
+
+/** PSI of a numeric feature, binned on reference deciles. */
+export function psiNumeric(reference: ArrayLike<number>, current: ArrayLike<number>): PsiResult {
+  const profile = numericProfile(reference);
+  return psiAgainst(profile, current);
 }
 
 /**
@@ -142,25 +193,5 @@ export function psiNumeric(reference: ArrayLike<number>, current: ArrayLike<numb
  * the samples.
  */
 export function psiCategorical(reference: readonly string[], current: readonly string[]): PsiResult {
-  const ref = requireArray('reference', reference);
-  const cur = requireArray('current', current);
-  const refMap = new Map<string, number>();
-  const curMap = new Map<string, number>();
-  ref.forEach((v, i) => {
-    if (typeof v !== 'string') throw new TypeError(`reference[${i}] must be a string, got ${describe(v)}`);
-    refMap.set(v, (refMap.get(v) ?? 0) + 1);
-  });
-  cur.forEach((v, i) => {
-    if (typeof v !== 'string') throw new TypeError(`current[${i}] must be a string, got ${describe(v)}`);
-    curMap.set(v, (curMap.get(v) ?? 0) + 1);
-  });
-  const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const labels = [...[...refMap.keys()].sort(byCode), ...[...curMap.keys()].filter((k) => !refMap.has(k)).sort(byCode)];
-  return finish(
-    labels,
-    labels.map((l) => refMap.get(l) ?? 0),
-    labels.map((l) => curMap.get(l) ?? 0),
-    ref.length,
-    cur.length,
-  );
+  return psiAgainst(categoricalProfile(reference), current);
 }

@@ -9,13 +9,20 @@ export interface MetricsEndpoint {
 
 export const METRICS_PATH = '/metrics';
 
-/** Serves GET /metrics in Prometheus text format on host:port; anything else is 404. */
-export function serveMetrics(metrics: ServerMetrics, listen: string): Promise<MetricsEndpoint> {
+/** Another handler on the same listener (the dashboard); returns false for paths it does not serve. */
+export type ExtraRoutes = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
+/**
+ * Serves GET /metrics in Prometheus text format on host:port, and what `extra` serves (the dashboard);
+ * anything else is 404. /metrics needs no token: Prometheus scrapes it, and it carries no customer data.
+ */
+export function serveMetrics(metrics: ServerMetrics, listen: string, extra: ExtraRoutes | null = null): Promise<MetricsEndpoint> {
   const i = listen.lastIndexOf(':');
   const host = listen.slice(0, i).replace(/^\[(.*)\]$/, '$1');
   const port = Number(listen.slice(i + 1));
   const server = http.createServer((req, res) => {
     const url = (req.url ?? '').split('?')[0];
+    if (url !== METRICS_PATH && extra !== null && extra(req, res)) return;
     if (req.method !== 'GET' || url !== METRICS_PATH) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
@@ -25,7 +32,7 @@ export function serveMetrics(metrics: ServerMetrics, listen: string): Promise<Me
       (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${(err as Error).message}\n`),
     );
   });
-  // Scrapes are short; do not let a slow client hold a socket open.
+  // Scrapes and API calls are short; do not let a slow client hold a socket open.
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;
   return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import * as prom from 'prom-client';
 import type { LearningStore } from '../store/types';
+import { registerMonitorGauges, type StatsSource } from './monitor-metrics';
 
 /** Readings the metrics take at scrape time (nothing is polled between scrapes). */
 export interface MetricsSources {
@@ -14,6 +15,8 @@ export interface MetricsSources {
   campaigns(): string[];
   /** Seconds since the served feature snapshot was created; null without a snapshot. */
   featureSnapshotAgeSeconds(): number | null;
+  /** GetCampaignStats of every live campaign, for the monitoring gauges (monitor-metrics.ts). */
+  campaignStats?: StatsSource;
 }
 
 /**
@@ -38,6 +41,19 @@ interface StoreFigures {
 function storeFigures(store: LearningStore): StoreFigures | null {
   const m = (store as { metrics?: () => StoreFigures }).metrics;
   return typeof m === 'function' ? m.call(store) : null;
+}
+
+export interface ServingTotals {
+  /** Decide calls answered OK since start. */
+  readonly decided: number;
+  /** Decide / DecideBatch calls refused with RESOURCE_EXHAUSTED (shed) since start. */
+  readonly shed: number;
+  /** Cumulative latency histogram of Decide calls answered OK (seconds). */
+  readonly buckets: ReadonlyArray<{ readonly le: number; readonly count: number }>;
+  /** Embedded store: the last group commit (how long an outcome waits for its ack). */
+  readonly outcomeCommitMs: number | null;
+  /** Redis store: the age of the local copy (how late other replicas' outcomes are seen). */
+  readonly syncAgeMs: number | null;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -106,6 +122,28 @@ export class ServerMetrics {
     return this.registry.metrics();
   }
 
+  /** Totals since start that the dashboard's serving panel turns into rates (src/dashboard/serving.ts). */
+  async servingTotals(): Promise<ServingTotals> {
+    const [req, lat] = await Promise.all([this.requests.get(), this.latency.get()]);
+    let decided = 0;
+    let shed = 0;
+    for (const v of req.values) {
+      const m = v.labels['method'];
+      if (m !== 'Decide' && m !== 'DecideBatch') continue;
+      if (v.labels['code'] === 'OK' && m === 'Decide') decided += v.value;
+      if (v.labels['code'] === 'RESOURCE_EXHAUSTED') shed += v.value;
+    }
+    const buckets: Array<{ le: number; count: number }> = [];
+    for (const v of lat.values) {
+      if (v.metricName !== 'nudge_grpc_request_duration_seconds_bucket' || v.labels['method'] !== 'Decide' || v.labels['result'] !== 'ok') continue;
+      const le = (v.labels as Record<string, string | number | undefined>)['le'];
+      buckets.push({ le: le === '+Inf' ? Infinity : Number(le), count: v.value });
+    }
+    buckets.sort((a, b) => a.le - b.le);
+    const f = storeFigures(this.src.store);
+    return { decided, shed, buckets, outcomeCommitMs: f?.lastCommitMs ?? null, syncAgeMs: f?.syncAgeMs ?? null };
+  }
+
   get contentType(): string {
     return this.registry.contentType;
   }
@@ -150,6 +188,7 @@ export class ServerMetrics {
     });
     this.storeGauges(registers);
     this.campaignGauges(registers);
+    if (src.campaignStats !== undefined) registerMonitorGauges(registers, src.campaignStats);
     new prom.Gauge({
       name: 'nudge_feature_snapshot_age_seconds',
       help: 'Age of the served feature snapshot (since it was created)',

@@ -12,7 +12,7 @@ import type { ListCampaignsRequest__Output } from '../generated/nudge/v1/ListCam
 import type { ListCampaignsResponse } from '../generated/nudge/v1/ListCampaignsResponse';
 import type { Kernel } from '../kernel/types';
 import type { LearningStore } from '../store/types';
-import { campaignStats } from './stats';
+import { campaignStats, statsWindowMs, type StatsMonitor } from './stats';
 import { unary } from './unary';
 
 export interface AdminDeps {
@@ -20,6 +20,7 @@ export interface AdminDeps {
   readonly store: LearningStore;
   /** The main thread's kernel (credible intervals, p_best). */
   readonly kernel: Kernel;
+  readonly monitor: StatsMonitor;
 }
 
 
@@ -61,11 +62,12 @@ export function adminHandlers(deps: AdminDeps) {
       return { deleted };
     }),
 
-    GetCampaignStats: unary<GetCampaignStatsRequest__Output, CampaignStats>((req) => {
+    GetCampaignStats: unary<GetCampaignStatsRequest__Output, CampaignStats>(async (req) => {
       const name = requiredName('campaign', req.campaign);
       const c = registry.get(name);
       if (c === undefined) throw campaignNotFound(name);
-      return campaignStats(c, store, kernel, req.segment);
+      const windowMs = statsWindowMs(req.windowMs, deps.monitor);
+      return campaignStats(c, store, kernel, req.segment, await deps.monitor.window(c, windowMs));
     }),
   };
 }

@@ -10,6 +10,7 @@ import type { DecideResponse } from '../generated/nudge/v1/DecideResponse';
 import type { ScoredOffer } from '../generated/nudge/v1/ScoredOffer';
 import type { LearningStore } from '../store/types';
 import type { Admission } from './admission';
+import type { DriftMonitor } from './drift';
 import type { DecideExecutor } from './executor';
 import { decideBatchRequest, decideRequest } from './validate';
 
@@ -17,6 +18,8 @@ export interface DecisionDeps {
   readonly executor: DecideExecutor;
   readonly store: LearningStore;
   readonly admission: Admission;
+  /** Samples answered decisions' features for drift (null: no drift monitoring). */
+  readonly drift?: DriftMonitor | null;
 }
 
 /**
@@ -24,8 +27,9 @@ export interface DecisionDeps {
  * log it (impressions, and what outcomes join to) and reply. The log write is queued, not awaited:
  * it is durable within the store's next batch.
  */
-export function logAndRespond(store: LearningStore, req: EngineRequest, r: EngineResult): DecideResponse {
+export function logAndRespond(store: LearningStore, req: EngineRequest, r: EngineResult, drift: DriftMonitor | null = null): DecideResponse {
   const id = newDecisionId();
+  drift?.observe(r.campaign, req.customerId, req.context);
   store.logDecision({
     id,
     ts: Date.now(),
@@ -71,7 +75,7 @@ function finish(
 ): void {
   let res: DecideResponse;
   try {
-    res = logAndRespond(deps.store, req, decided());
+    res = logAndRespond(deps.store, req, decided(), deps.drift ?? null);
   } catch (err) {
     deps.admission.release();
     callback(toServiceError(err));
@@ -128,7 +132,7 @@ export function decisionHandlers(deps: DecisionDeps) {
             if (s.status === 'rejected') throw s.reason;
             return s.value;
           });
-          callback(null, { decisions: results.map((r, i) => logAndRespond(store, reqs[i]!, r)) });
+          callback(null, { decisions: results.map((r, i) => logAndRespond(store, reqs[i]!, r, deps.drift ?? null)) });
         } catch (err) {
           callback(toServiceError(err));
         }

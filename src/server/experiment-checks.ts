@@ -63,6 +63,8 @@ function addSums(into: number[], cal: readonly number[] | undefined): void {
 export function calibrationOf(cals: ReadonlyArray<readonly number[] | undefined>): Calibration__Output {
   const sums = new Array<number>(31).fill(0);
   for (const c of cals) addSums(sums, c);
+  // A sliding window subtracts the minutes it leaves (series-window.ts): rounding can leave -1e-17.
+  for (let i = 0; i < sums.length; i++) sums[i] = i < 10 ? Math.max(0, Math.round(sums[i]!)) : Math.max(0, sums[i]!);
   const r = CalibrationAccumulator.fromSums({
     count: sums.slice(0, 10),
     sumPredicted: sums.slice(10, 20),

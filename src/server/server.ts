@@ -5,6 +5,11 @@ import { CampaignRegistry } from '../campaigns/registry';
 import { resolveOptions, type ExecutionMode, type ServerOptions } from '../config';
 import { DecisionEngine } from '../engine/engine';
 import { openFeatureReader } from '../features/store';
+import { ProfileReader } from '../features/profile';
+import { DriftMonitor } from './drift';
+import { statsMonitor } from './monitor';
+import { campaignStats } from './stats';
+import { openDashboard } from '../dashboard/index';
 import type { FeatureReader } from '../features/types';
 import { randomInt } from 'node:crypto';
 import { getKernel } from '../kernel/index';
@@ -23,6 +28,7 @@ import { serverCredentials } from '../security/tls';
 import { adminHandlers } from './admin-service';
 import { ModelRegistry } from '../models/registry';
 import { modelHandlers } from './model-service';
+import { privacyHandlers } from './privacy-service';
 import { Admission, EventLoopLag, lagIntervalMs } from './admission';
 import { decisionHandlers } from './decision-service';
 import { type DecideExecutor, InlineExecutor, PoolExecutor } from './executor';
@@ -186,6 +192,16 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
       executor = new InlineExecutor(new DecisionEngine({ kernel, features, arms: store, campaigns: registry }));
     }
     cleanup.push(() => executor.close());
+    // Drift samples read features on the main thread: the inline engine's reader, or one of its own.
+    const driftFeatures = features ?? openFeatureReader(options.dataDir);
+    if (features === null) cleanup.push(() => driftFeatures.close());
+    const profiles = new ProfileReader(options.dataDir);
+    cleanup.push(() => profiles.close());
+    const drift = new DriftMonitor(driftFeatures, profiles, { sample: options.driftSample, every: options.driftEvery });
+    const monitor = statsMonitor(store, drift, options);
+    registry.on('change', (ch) => {
+      if (ch.campaign === null) monitor.drop(ch.name);
+    });
 
     const lag = options.maxEventLoopLagMs > 0 ? new EventLoopLag(lagIntervalMs(options.maxEventLoopLagMs)) : null;
     cleanup.push(() => lag?.stop());
@@ -203,7 +219,11 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
             store,
             campaigns: () => registry.list().map((c) => c.name),
             featureSnapshotAgeSeconds: () => featureAge.seconds(),
+            campaignStats: () =>
+              Promise.all(registry.list().map(async (c) => campaignStats(c, store, statsKernel, '', await monitor.window(c, monitor.defaultWindowMs)))),
           });
+    const dashboard = metrics === null ? null : openDashboard({ options, registry, store, kernel: statsKernel, monitor, metrics, logger });
+    if (dashboard !== null) cleanup.push(() => dashboard.close());
     // Draining and event-loop lag refuse Decide calls before grpc-js reads them (src/server/shedding.ts);
     // the handlers then check the deadline and the in-flight limit.
     const shedding = sheddingInterceptor(admission, SHED_PATHS, metrics);
@@ -214,13 +234,13 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
       decisionService,
       instrumentService(
         decisionService,
-        { ...decisionHandlers({ executor, store, admission }), ...outcomeHandlers(store) },
+        { ...decisionHandlers({ executor, store, admission, drift }), ...outcomeHandlers(store) },
         { service: 'nudge.v1.DecisionService', metrics, logger, auth: bearerAuth(options.decideToken, 'DecisionService') },
       ),
     );
     server.addService(
       adminService,
-      instrumentService(adminService, { ...adminHandlers({ registry, store, kernel: statsKernel }), ...modelHandlers(models) }, {
+      instrumentService(adminService, { ...adminHandlers({ registry, store, kernel: statsKernel, monitor }), ...modelHandlers(models), ...privacyHandlers({ store, dataDir: options.dataDir, logger }) }, {
         service: 'nudge.v1.AdminService',
         metrics,
         logger,
@@ -244,7 +264,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     let metricsEndpoint: MetricsEndpoint | null = null;
     if (metrics !== null) {
       try {
-        metricsEndpoint = await serveMetrics(metrics, options.metricsListen);
+        metricsEndpoint = await serveMetrics(metrics, options.metricsListen, dashboard?.handle ?? null);
         cleanup.push(() => metricsEndpoint?.close());
       } catch (err) {
         // Decisions matter more than their metrics: a taken metrics port must not stop the service.

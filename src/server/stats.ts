@@ -3,14 +3,16 @@ import type { CampaignStats__Output } from '../generated/nudge/v1/CampaignStats'
 import type { GroupStats__Output } from '../generated/nudge/v1/GroupStats';
 import type { OfferStats__Output } from '../generated/nudge/v1/OfferStats';
 import type { Kernel } from '../kernel/types';
+import { BUCKET_MS } from '../store/series';
 import { calibrationOf, expectedLosses, srmChecks, upliftCheck } from './experiment-checks';
-import type { GroupCounters, LearningStore, OfferCounters } from '../store/types';
+import type { FeatureDrift__Output } from '../generated/nudge/v1/FeatureDrift';
+import type { GroupCounters, LearningStore, OfferCounters, SeriesBucket, SeriesOffer } from '../store/types';
 
 /** Monte-Carlo draws behind p_best: standard error <= 0.005 per offer. */
 const P_BEST_DRAWS = 10_000;
 
 /** FNV-1a (32 bit) over the shapes' bytes: a seed that only the posterior determines. */
-function shapeSeed(alpha: Float64Array, beta: Float64Array): number {
+export function shapeSeed(alpha: Float64Array, beta: Float64Array): number {
   let h = 0x811c9dc5;
   for (const arr of [alpha, beta]) {
     const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
@@ -26,7 +28,28 @@ function shapeSeed(alpha: Float64Array, beta: Float64Array): number {
  * tables of different segments cannot be added.
  */
 /** `kernel` is re-seeded here: pass one that Decide does not draw from (server.ts makes one for stats). */
-export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: Kernel, segment: string): CampaignStats__Output {
+/** Where GetCampaignStats gets its windowed parts: series-window.ts and drift.ts (monitor.ts builds it). */
+export interface StatsMonitor {
+  /** NUDGE_CALIBRATION_WINDOW and NUDGE_MONITOR_RETENTION. */
+  readonly defaultWindowMs: number;
+  readonly retentionMs: number;
+  window(c: CampaignConfig, windowMs: number): Promise<StatsWindow>;
+}
+
+/** The request's window (0 = the default), in whole minutes, at most the buckets' retention. */
+export function statsWindowMs(requested: number, m: Pick<StatsMonitor, 'defaultWindowMs' | 'retentionMs'>): number {
+  const w = requested > 0 ? requested : m.defaultWindowMs;
+  return Math.min(Math.ceil(w / BUCKET_MS) * BUCKET_MS, m.retentionMs);
+}
+
+export interface StatsWindow {
+  /** Monitoring buckets summed over the calibration window (series-window.ts). */
+  readonly bucket: SeriesBucket;
+  readonly windowMs: number;
+  readonly drift: FeatureDrift__Output[];
+}
+
+export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: Kernel, segment: string, w: StatsWindow): CampaignStats__Output {
   const counters = store.counters(c.name, segment === '' ? undefined : segment);
   const byId = new Map<string, OfferCounters>();
   for (const oc of counters.offers) byId.set(oc.offerId, oc);
@@ -79,7 +102,7 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
       pBest: pBest[i]!,
       meanDelta: outcomes > 0 ? (n?.deltaSum ?? 0) / outcomes : 0,
       expectedLoss: loss[i]!,
-      calibration: calibrationOf([n?.calibration]),
+      calibration: calibrationOf([windowOffer(w.bucket, o.id)?.calibration]),
     };
   });
   const control = group(counters.control);
@@ -97,8 +120,17 @@ export function campaignStats(c: CampaignConfig, store: LearningStore, kernel: K
     upliftCiHigh: interval.upper,
     upliftVerdict: interval.verdict,
     srm: srmChecks(c, counters),
-    calibration: calibrationOf(counters.offers.map((o) => o.calibration)),
+    calibration: calibrationOf(Object.values(w.bucket.offers).map((o) => o.calibration)),
+    calibrationWindowMs: w.windowMs,
+    modelCalibration: Object.keys(w.bucket.models)
+      .sort()
+      .map((v) => ({ modelVersion: v, calibration: calibrationOf([w.bucket.models[v]]) })),
+    drift: w.drift,
   };
+}
+
+function windowOffer(b: SeriesBucket, id: string): SeriesOffer | undefined {
+  return Object.hasOwn(b.offers, id) ? b.offers[id] : undefined;
 }
 
 const MAX_SHAPE = 1e300;

@@ -113,6 +113,11 @@ export class CounterBook {
     return { offers: list, control: { ...control } as GroupCounters, treatment: { ...treatment } as GroupCounters };
   }
 
+  /** Segments of a campaign that have counters, sorted. */
+  segments(campaign: string): string[] {
+    return [...(this.campaigns.get(campaign)?.keys() ?? [])].sort();
+  }
+
   /** Segment records changed since the last call. */
   drainDirty(): Array<{ campaign: string; segment: string; record: SegmentCountersRecord }> {
     const out: Array<{ campaign: string; segment: string; record: SegmentCountersRecord }> = [];

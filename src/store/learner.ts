@@ -62,6 +62,10 @@ export class Learner {
     return this.counters.snapshot(campaign, segment, this.campaigns.get(campaign)?.offerIds);
   }
 
+  segmentsOf(campaign: string): string[] {
+    return this.counters.segments(campaign);
+  }
+
   rewardWaitMs(campaign: string): number | undefined {
     return this.campaigns.get(campaign)?.config.rewardWaitMs;
   }

@@ -16,12 +16,15 @@ import { SeriesBook, type SeriesBucket } from './series';
 import { readSeries, removeSeriesBefore, writeSeries } from './series-lmdb';
 import { pause, removeOlderThan, RETENTION_BATCH, RETENTION_PAUSE_MS, retentionCutoff } from './retention';
 import { ContactHistory } from '../fatigue/history';
+import { localSecret } from '../features/tombstones';
+import { removeContacts, tokenizeDecisions } from './privacy-log';
 import type { ModelSpace } from '../models/registry';
 import type {
   ArenaHandles,
   ArmsEntry,
   CampaignCounters,
   DecisionRecord,
+  ForgetResult,
   LearningStore,
   OutcomeInput,
   OutcomeResult,
@@ -77,6 +80,7 @@ export class LmdbStore implements LearningStore {
   /** Decisions removed by retention since open. */
   retentionRemoved = 0;
   private closed = false;
+  private secret: Promise<Buffer> | null = null;
 
   constructor(
     private readonly dbs: StoreDbs,
@@ -205,10 +209,38 @@ export class LmdbStore implements LearningStore {
     return this.learner.countersOf(campaign, segment);
   }
 
+  segments(campaign: string): string[] {
+    return this.learner.segmentsOf(campaign);
+  }
+
   series(campaign: string, fromMs: number, toMs: number): Promise<SeriesBucket[]> {
     if (typeof campaign !== 'string') return Promise.reject(new TypeError('campaign must be a string'));
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) return Promise.reject(new RangeError('fromMs and toMs must be finite numbers'));
     return Promise.resolve(readSeries(this.dbs, this.seriesBook, campaign, fromMs, toMs));
+  }
+
+  /** Kept in the features directory, where `nudge features load` finds it (features/tombstones.ts). */
+  async tokenSecret(): Promise<Buffer> {
+    this.secret ??= localSecret(this.opts.dataDir).then((r) => r.secret);
+    return this.secret;
+  }
+
+  /**
+   * Contact records go in one group transaction (with the cached copies, so the next commit does not
+   * write them back); the decision log is rewritten in small transactions that queue like any other.
+   * Decisions still queued are committed first, so they are rewritten too.
+   */
+  async forgetCustomer(customerId: string, token: string): Promise<ForgetResult> {
+    if (typeof customerId !== 'string' || customerId.length === 0) throw new TypeError('customerId must be a non-empty string');
+    if (typeof token !== 'string' || token.length === 0) throw new TypeError('token must be a non-empty string');
+    this.assertOpen();
+    await this.flush();
+    const contacts = await this.commit.submit(() => {
+      this.history.forget((c) => c === customerId);
+      return removeContacts(this.dbs, customerId);
+    });
+    const rewritten = await tokenizeDecisions(this.dbs, (c) => (c === customerId ? token : null), (fn) => this.commit.submit(fn));
+    return { contacts, decisions: rewritten.length };
   }
 
   savedCampaigns(): CampaignConfig[] {

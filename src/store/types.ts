@@ -170,6 +170,8 @@ export interface DecisionStore {
 /** Counters and stats. */
 export interface CounterStore {
   counters(campaign: string, segment?: string): CampaignCounters;
+  /** Segments of the campaign that have counters (decisions or outcomes), sorted. */
+  segments(campaign: string): string[];
 }
 
 /** Contact history (fatigue). */
@@ -196,8 +198,33 @@ export interface RegistryStore {
   onRemoteCampaign?(fn: (name: string, config: CampaignConfig | null) => void): void;
 }
 
+/** What a store removed or rewrote for one ForgetCustomer (docs/privacy.md). */
+export interface ForgetResult {
+  /** Contact-history records removed (one per campaign the customer had history in). */
+  readonly contacts: number;
+  /** Kept decision records whose customer id was replaced by the token. */
+  readonly decisions: number;
+}
+
+/** Customer erasure (ForgetCustomer). */
+export interface PrivacyStore {
+  /**
+   * The secret customer tokens are derived with (src/privacy/token.ts): created on first use, the
+   * same for every process that shares the store, and copied to this node's features directory so
+   * that `nudge features load` can match tombstones.
+   */
+  tokenSecret(): Promise<Buffer>;
+  /**
+   * Removes the customer's contact history, replaces its id by `token` in the kept decision records
+   * and records the tombstone where every process sharing the store sees it. Resolves with what this
+   * process removed; a shared store's other processes do the same for their own node-local state
+   * within a sync interval.
+   */
+  forgetCustomer(customerId: string, token: string): Promise<ForgetResult>;
+}
+
 /** Write side, owned by the main thread of each serving process. */
-export interface LearningStore extends PosteriorStore, DecisionStore, CounterStore, SeriesStore, ContactStore, RegistryStore {
+export interface LearningStore extends PosteriorStore, DecisionStore, CounterStore, SeriesStore, ContactStore, RegistryStore, PrivacyStore {
   health(): StoreHealth;
   /** Calls `fn` when health changes. Optional: the embedded store is always healthy. */
   on?(event: 'health', fn: (h: StoreHealth) => void): unknown;

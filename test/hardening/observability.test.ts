@@ -1,3 +1,4 @@
+import type { CampaignStats__Output } from '../../src/generated/nudge/v1/CampaignStats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecideResponse__Output } from '../../src/generated/nudge/v1/DecideResponse';
 import type { OutcomeAck__Output } from '../../src/generated/nudge/v1/OutcomeAck';
@@ -82,6 +83,19 @@ describe('metrics', () => {
     const age = metricValue(text, 'nudge_feature_snapshot_age_seconds')!;
     expect(age).toBeGreaterThan(0);
     expect(age).toBeLessThan(600);
+
+    // Monitoring: the same figures as GetCampaignStats.
+    const stats = await call<object, CampaignStats__Output>(ts.admin.GetCampaignStats.bind(ts.admin), { campaign: 'obs' });
+    expect(metricValue(text, 'nudge_calibration_outcomes', { campaign: 'obs' })).toBe(30);
+    expect(metricValue(text, 'nudge_calibration_ece', { campaign: 'obs' })).toBeCloseTo(stats.calibration!.ece, 10);
+    expect(metricValue(text, 'nudge_calibration_brier', { campaign: 'obs' })).toBeCloseTo(stats.calibration!.brier, 10);
+    expect(metricValue(text, 'nudge_model_calibration_ece', { campaign: 'obs', model_version: '' })).toBeCloseTo(stats.calibration!.ece, 10);
+    expect(metricValue(text, 'nudge_uplift_verdict', { campaign: 'obs', verdict: stats.upliftVerdict })).toBe(1);
+    for (const o of stats.offers) {
+      expect(metricValue(text, 'nudge_offer_p_best', { campaign: 'obs', offer: o.offerId })).toBeCloseTo(o.pBest, 10);
+      expect(metricValue(text, 'nudge_offer_expected_loss', { campaign: 'obs', offer: o.offerId })).toBeCloseTo(o.expectedLoss, 10);
+    }
+    for (const f of stats.drift) expect(metricValue(text, 'nudge_feature_drift_samples', { campaign: 'obs', feature: f.feature })).toBeGreaterThan(0);
   });
 
   it('answers 404 off /metrics', async () => {

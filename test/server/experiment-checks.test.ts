@@ -72,5 +72,13 @@ describe('experiment checks in GetCampaignStats', () => {
     const bins = right.calibration!.bins;
     expect(bins).toHaveLength(10);
     expect(bins.reduce((a, b) => a + Number(b.count), 0)).toBe(200);
+    // Over the default window (24 h), per model version: these decisions used the priors ('').
+    expect(right.calibrationWindowMs).toBe(86_400_000);
+    expect(right.modelCalibration.map((m) => [m.modelVersion, Number(m.calibration!.n)])).toEqual([['', 200]]);
+    expect(right.modelCalibration[0]!.calibration!.ece).toBeCloseTo(right.calibration!.ece, 12);
+    // A window asked for is rounded up to whole minutes.
+    const short = await call<object, CampaignStats__Output>(t.admin.GetCampaignStats.bind(t.admin), { campaign: 'calibrated', windowMs: 90_000 });
+    expect(short.calibrationWindowMs).toBe(120_000);
+    expect(short.calibration!.n).toBe(200);
   });
 });

@@ -66,6 +66,24 @@ describe('decision-log retention', () => {
     await store.close();
   });
 
+  it('embedded store: monitoring buckets older than NUDGE_MONITOR_RETENTION are removed, every campaign\'s', async () => {
+    const store = await openLmdbStore({ dataDir: tempDir('ret-series'), seriesRetentionMs: 10 * 60_000, retentionIntervalMs: 3_600_000 });
+    store.syncCampaign(campaign(0));
+    const now = Date.now();
+    const old = now - 20 * 60_000;
+    store.logDecision(decision('ret', ['a'], { ts: old }));
+    store.logDecision(decision('gone', ['a'], { ts: old }));
+    store.logDecision(decision('ret', ['a'], { ts: now }));
+    await store.flush();
+    expect((await store.series('ret', old - 60_000, now + 60_000)).length).toBe(2);
+    await store.applyRetention(now);
+    const left = await store.series('ret', old - 60_000, now + 60_000);
+    expect(left.map((b) => b.treatment.decisions)).toEqual([1]);
+    expect(left[0]!.start).toBe(Math.floor(now / 60_000) * 60_000);
+    expect(await store.series('gone', old - 60_000, now + 60_000)).toEqual([]);
+    await store.close();
+  });
+
   it('Redis store: the node-local log is trimmed the same way', async () => {
     const redis = await startRedis();
     let store: LearningStore | null = null;

@@ -34,6 +34,12 @@ export const keys = {
   models: `${PREFIX}{g}:models`,
   /** Integer bumped with every change of campaigns or models. */
   registryVersion: `${PREFIX}{g}:rv`,
+  /** Hash: customer token -> ms of its ForgetCustomer: the tombstones every process applies (docs/privacy.md). */
+  forgotten: `${PREFIX}{g}:forgotten`,
+  /** Integer bumped with every ForgetCustomer: each process's change check of `forgotten`. */
+  forgottenVersion: `${PREFIX}{g}:fv`,
+  /** The installation's token secret (hex), set once by the first process that needs it. */
+  tokenSecret: `${PREFIX}{g}:token-secret`,
   /** List of contextual observations (JSON [offer, reward, x]) waiting for the campaign's weight learner. */
   contextQueue: (campaign: string): string => `${tag(campaign)}cq`,
   /** Hash: `<offer>\0<column>` -> "m q" (weight mean and precision) of contextual campaigns. */

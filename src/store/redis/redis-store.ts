@@ -5,7 +5,7 @@ import type { ModelSpace } from '../../models/registry';
 import { ArenaWriter } from '../arena';
 import { CounterBook } from '../counters';
 import { Learner } from '../learner';
-import type { ArenaHandles, ArmsEntry, CampaignCounters, DecisionRecord, LearningStore, OutcomeInput, OutcomeResult, StoreHealth } from '../types';
+import type { ArenaHandles, ArmsEntry, CampaignCounters, DecisionRecord, ForgetResult, LearningStore, OutcomeInput, OutcomeResult, StoreHealth } from '../types';
 import { connectRedis, type ScriptedClient } from './connect';
 import { DecisionWriter } from './decision-writer';
 import { RedisLearning, unavailable } from './learning';
@@ -13,6 +13,7 @@ import { readRedisSeries } from './series';
 import type { SeriesBucket } from '../series';
 import { Mirror } from './mirror';
 import { RedisContacts } from './contacts';
+import { RedisPrivacy } from './privacy';
 import { WeightLearner } from './weights';
 import { retentionCutoff } from '../retention';
 import { NodeLog } from './node-log';
@@ -55,6 +56,7 @@ export class RedisStore extends EventEmitter implements LearningStore {
   private readonly registry: RedisRegistry;
   private readonly weights: WeightLearner;
   private readonly contacts: RedisContacts;
+  private readonly privacy: RedisPrivacy;
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
   private syncAgain: Promise<void> | null = null;
@@ -91,6 +93,13 @@ export class RedisStore extends EventEmitter implements LearningStore {
       seriesRetentionMs: opts.seriesRetentionMs,
     }, cluster);
     this.writer.onResult = (ok, err) => this.setHealth(ok, err);
+    this.privacy = new RedisPrivacy(client, log, {
+      dataDir: opts.dataDir,
+      history: this.history,
+      contacts: this.contacts,
+      writer: this.writer,
+      campaigns: () => [...this.learner.campaigns.keys(), ...this.registry.saved().map((c) => c.name)],
+    });
     this.weights = new WeightLearner(client, this.learner, this.arena, Math.max(1000, opts.syncMs * 10));
     this.learning = new RedisLearning(client, this.writer, log, this.learner.campaigns, opts, cluster, (rec, offerId, reward, now) => {
       // The ignored-run of cool-down rules, as the embedded store's Learner.apply keeps it.
@@ -160,6 +169,8 @@ export class RedisStore extends EventEmitter implements LearningStore {
     this.syncing = (async () => {
       try {
         await this.registry.refresh();
+        // Tombstones recorded by other processes are applied in the background (privacy.ts).
+        this.privacy.poll();
         this.history.writeDirty();
         await this.contacts.flush((c) => this.contactTtlMs(c));
         await this.weights.step();
@@ -237,6 +248,10 @@ export class RedisStore extends EventEmitter implements LearningStore {
     return this.learner.countersOf(campaign, segment);
   }
 
+  segments(campaign: string): string[] {
+    return this.learner.segmentsOf(campaign);
+  }
+
   async series(campaign: string, fromMs: number, toMs: number): Promise<SeriesBucket[]> {
     if (typeof campaign !== 'string') throw new TypeError('campaign must be a string');
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) throw new RangeError('fromMs and toMs must be finite numbers');
@@ -245,6 +260,32 @@ export class RedisStore extends EventEmitter implements LearningStore {
     } catch (err) {
       throw unavailable(err);
     }
+  }
+
+  tokenSecret(): Promise<Buffer> {
+    return this.privacy.tokenSecret().catch((err: unknown) => {
+      throw unavailable(err);
+    });
+  }
+
+  /**
+   * Counts what this process removed; the others apply the tombstone to their own node-local state
+   * within a sync interval. Any failure answers UNAVAILABLE: a repeated ForgetCustomer is harmless.
+   */
+  async forgetCustomer(customerId: string, token: string): Promise<ForgetResult> {
+    if (typeof customerId !== 'string' || customerId.length === 0) throw new TypeError('customerId must be a non-empty string');
+    if (typeof token !== 'string' || token.length === 0) throw new TypeError('token must be a non-empty string');
+    this.assertOpen();
+    try {
+      return await this.privacy.forget(customerId, token);
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  /** Resolves when the tombstones recorded so far (by any process) are applied by this one. */
+  privacyIdle(): Promise<void> {
+    return this.privacy.idle();
   }
 
   savedCampaigns(): CampaignConfig[] {
@@ -303,6 +344,7 @@ export class RedisStore extends EventEmitter implements LearningStore {
     await this.sync();
     if (this.retentionTimer !== null) clearInterval(this.retentionTimer);
     await this.retaining;
+    await this.privacy.settled();
     this.closed = true;
     await this.log.close();
     this.client.disconnect();

@@ -7,6 +7,8 @@ import type { Campaign as _nudge_v1_Campaign, Campaign__Output as _nudge_v1_Camp
 import type { CampaignStats as _nudge_v1_CampaignStats, CampaignStats__Output as _nudge_v1_CampaignStats__Output } from '../../nudge/v1/CampaignStats';
 import type { DeleteCampaignRequest as _nudge_v1_DeleteCampaignRequest, DeleteCampaignRequest__Output as _nudge_v1_DeleteCampaignRequest__Output } from '../../nudge/v1/DeleteCampaignRequest';
 import type { DeleteCampaignResponse as _nudge_v1_DeleteCampaignResponse, DeleteCampaignResponse__Output as _nudge_v1_DeleteCampaignResponse__Output } from '../../nudge/v1/DeleteCampaignResponse';
+import type { ForgetCustomerRequest as _nudge_v1_ForgetCustomerRequest, ForgetCustomerRequest__Output as _nudge_v1_ForgetCustomerRequest__Output } from '../../nudge/v1/ForgetCustomerRequest';
+import type { ForgetCustomerResponse as _nudge_v1_ForgetCustomerResponse, ForgetCustomerResponse__Output as _nudge_v1_ForgetCustomerResponse__Output } from '../../nudge/v1/ForgetCustomerResponse';
 import type { GetCampaignRequest as _nudge_v1_GetCampaignRequest, GetCampaignRequest__Output as _nudge_v1_GetCampaignRequest__Output } from '../../nudge/v1/GetCampaignRequest';
 import type { GetCampaignStatsRequest as _nudge_v1_GetCampaignStatsRequest, GetCampaignStatsRequest__Output as _nudge_v1_GetCampaignStatsRequest__Output } from '../../nudge/v1/GetCampaignStatsRequest';
 import type { ListCampaignsRequest as _nudge_v1_ListCampaignsRequest, ListCampaignsRequest__Output as _nudge_v1_ListCampaignsRequest__Output } from '../../nudge/v1/ListCampaignsRequest';
@@ -35,6 +37,21 @@ export interface AdminServiceClient extends grpc.Client {
   deleteCampaign(argument: _nudge_v1_DeleteCampaignRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nudge_v1_DeleteCampaignResponse__Output>): grpc.ClientUnaryCall;
   deleteCampaign(argument: _nudge_v1_DeleteCampaignRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_DeleteCampaignResponse__Output>): grpc.ClientUnaryCall;
   deleteCampaign(argument: _nudge_v1_DeleteCampaignRequest, callback: grpc.requestCallback<_nudge_v1_DeleteCampaignResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Erases one customer (docs/privacy.md): features, contact history, the id in kept decisions.
+   */
+  ForgetCustomer(argument: _nudge_v1_ForgetCustomerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
+  ForgetCustomer(argument: _nudge_v1_ForgetCustomerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nudge_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
+  ForgetCustomer(argument: _nudge_v1_ForgetCustomerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
+  ForgetCustomer(argument: _nudge_v1_ForgetCustomerRequest, callback: grpc.requestCallback<_nudge_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Erases one customer (docs/privacy.md): features, contact history, the id in kept decisions.
+   */
+  forgetCustomer(argument: _nudge_v1_ForgetCustomerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
+  forgetCustomer(argument: _nudge_v1_ForgetCustomerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nudge_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
+  forgetCustomer(argument: _nudge_v1_ForgetCustomerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
+  forgetCustomer(argument: _nudge_v1_ForgetCustomerRequest, callback: grpc.requestCallback<_nudge_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
   
   GetCampaign(argument: _nudge_v1_GetCampaignRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_Campaign__Output>): grpc.ClientUnaryCall;
   GetCampaign(argument: _nudge_v1_GetCampaignRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nudge_v1_Campaign__Output>): grpc.ClientUnaryCall;
@@ -112,6 +129,11 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   
   DeleteCampaign: grpc.handleUnaryCall<_nudge_v1_DeleteCampaignRequest__Output, _nudge_v1_DeleteCampaignResponse>;
   
+  /**
+   * Erases one customer (docs/privacy.md): features, contact history, the id in kept decisions.
+   */
+  ForgetCustomer: grpc.handleUnaryCall<_nudge_v1_ForgetCustomerRequest__Output, _nudge_v1_ForgetCustomerResponse>;
+  
   GetCampaign: grpc.handleUnaryCall<_nudge_v1_GetCampaignRequest__Output, _nudge_v1_Campaign>;
   
   GetCampaignStats: grpc.handleUnaryCall<_nudge_v1_GetCampaignStatsRequest__Output, _nudge_v1_CampaignStats>;
@@ -134,6 +156,7 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   ActivateModel: MethodDefinition<_nudge_v1_ActivateModelRequest, _nudge_v1_ModelInfo, _nudge_v1_ActivateModelRequest__Output, _nudge_v1_ModelInfo__Output>
   DeleteCampaign: MethodDefinition<_nudge_v1_DeleteCampaignRequest, _nudge_v1_DeleteCampaignResponse, _nudge_v1_DeleteCampaignRequest__Output, _nudge_v1_DeleteCampaignResponse__Output>
+  ForgetCustomer: MethodDefinition<_nudge_v1_ForgetCustomerRequest, _nudge_v1_ForgetCustomerResponse, _nudge_v1_ForgetCustomerRequest__Output, _nudge_v1_ForgetCustomerResponse__Output>
   GetCampaign: MethodDefinition<_nudge_v1_GetCampaignRequest, _nudge_v1_Campaign, _nudge_v1_GetCampaignRequest__Output, _nudge_v1_Campaign__Output>
   GetCampaignStats: MethodDefinition<_nudge_v1_GetCampaignStatsRequest, _nudge_v1_CampaignStats, _nudge_v1_GetCampaignStatsRequest__Output, _nudge_v1_CampaignStats__Output>
   ListCampaigns: MethodDefinition<_nudge_v1_ListCampaignsRequest, _nudge_v1_ListCampaignsResponse, _nudge_v1_ListCampaignsRequest__Output, _nudge_v1_ListCampaignsResponse__Output>

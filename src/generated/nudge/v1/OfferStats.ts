@@ -28,7 +28,8 @@ export interface OfferStats {
    */
   'expectedLoss'?: (number | string);
   /**
-   * Predicted probability against observed reward rate, over this offer's outcomes.
+   * Predicted probability against observed reward rate, over this offer's outcomes in the
+   * calibration window (CampaignStats.calibration_window_ms).
    */
   'calibration'?: (_nudge_v1_Calibration | null);
 }
@@ -58,7 +59,8 @@ export interface OfferStats__Output {
    */
   'expectedLoss': (number);
   /**
-   * Predicted probability against observed reward rate, over this offer's outcomes.
+   * Predicted probability against observed reward rate, over this offer's outcomes in the
+   * calibration window (CampaignStats.calibration_window_ms).
    */
   'calibration': (_nudge_v1_Calibration__Output | null);
 }
