@@ -63,7 +63,7 @@ describe('loadNudgeProto', () => {
     expect(typeof proto.nudge.v1.DecisionService).toBe('function');
     expect(Object.keys(proto.nudge.v1.DecisionService.service).sort()).toEqual(['Decide', 'DecideBatch', 'ReportOutcome', 'StreamOutcomes']);
     expect(Object.keys(proto.nudge.v1.AdminService.service).sort()).toEqual(
-      ['ActivateModel', 'DeleteCampaign', 'GetCampaign', 'GetCampaignStats', 'ListCampaigns', 'ListModels', 'PutCampaign', 'PutModel', 'RollbackModel'],
+      ['ActivateModel', 'DeleteCampaign', 'ForgetCustomer', 'GetCampaign', 'GetCampaignStats', 'ListCampaigns', 'ListModels', 'PutCampaign', 'PutModel', 'RollbackModel'],
     );
     expect(nudgePackageDefinition()).toBe(nudgePackageDefinition());
     expect(Object.keys(nudgePackageDefinition())).toContain('nudge.v1.Campaign');
