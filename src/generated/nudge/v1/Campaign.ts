@@ -5,6 +5,8 @@ import type { Decay as _nudge_v1_Decay, Decay__Output as _nudge_v1_Decay__Output
 import type { Route as _nudge_v1_Route, Route__Output as _nudge_v1_Route__Output } from '../../nudge/v1/Route';
 import type { Fatigue as _nudge_v1_Fatigue, Fatigue__Output as _nudge_v1_Fatigue__Output } from '../../nudge/v1/Fatigue';
 import type { Feature as _nudge_v1_Feature, Feature__Output as _nudge_v1_Feature__Output } from '../../nudge/v1/Feature';
+import type { SessionFeature as _nudge_v1_SessionFeature, SessionFeature__Output as _nudge_v1_SessionFeature__Output } from '../../nudge/v1/SessionFeature';
+import type { Lever as _nudge_v1_Lever, Lever__Output as _nudge_v1_Lever__Output } from '../../nudge/v1/Lever';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Campaign {
@@ -63,6 +65,31 @@ export interface Campaign {
    * Weight b of the model in score = (1 - b) * draw + b * model (model_use = blend).
    */
   'modelBlend'?: (number | string);
+  /**
+   * In-session features computed from events (docs/events.md), read as session.<name>.
+   */
+  'sessionFeatures'?: (_nudge_v1_SessionFeature)[];
+  /**
+   * A session ends after this long without an event; 0 = 30 minutes.
+   */
+  'sessionTimeoutMs'?: (number | string | Long);
+  /**
+   * JSON Logic rule (JSON text) over features, context, session.<name> and model.<campaign>; when
+   * false, Decide answers no_action. Empty: always.
+   */
+  'trigger'?: (string);
+  /**
+   * Adds the implicit arm "no-action", learned like an offer; when it wins, Decide answers no_action.
+   */
+  'noActionArm'?: (boolean);
+  /**
+   * Arbitration weights by offer attribute (score x value x levers).
+   */
+  'levers'?: (_nudge_v1_Lever)[];
+  /**
+   * Offers whose predicted probability is below this are not shown; 0 = no threshold.
+   */
+  'minProbability'?: (number | string);
 }
 
 export interface Campaign__Output {
@@ -121,4 +148,29 @@ export interface Campaign__Output {
    * Weight b of the model in score = (1 - b) * draw + b * model (model_use = blend).
    */
   'modelBlend': (number);
+  /**
+   * In-session features computed from events (docs/events.md), read as session.<name>.
+   */
+  'sessionFeatures': (_nudge_v1_SessionFeature__Output)[];
+  /**
+   * A session ends after this long without an event; 0 = 30 minutes.
+   */
+  'sessionTimeoutMs': (number);
+  /**
+   * JSON Logic rule (JSON text) over features, context, session.<name> and model.<campaign>; when
+   * false, Decide answers no_action. Empty: always.
+   */
+  'trigger': (string);
+  /**
+   * Adds the implicit arm "no-action", learned like an offer; when it wins, Decide answers no_action.
+   */
+  'noActionArm': (boolean);
+  /**
+   * Arbitration weights by offer attribute (score x value x levers).
+   */
+  'levers': (_nudge_v1_Lever__Output)[];
+  /**
+   * Offers whose predicted probability is below this are not shown; 0 = no threshold.
+   */
+  'minProbability': (number);
 }

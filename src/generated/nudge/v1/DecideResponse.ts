@@ -1,6 +1,7 @@
 // Original file: proto/nudge/v1/nudge.proto
 
 import type { ScoredOffer as _nudge_v1_ScoredOffer, ScoredOffer__Output as _nudge_v1_ScoredOffer__Output } from '../../nudge/v1/ScoredOffer';
+import type { DecideError as _nudge_v1_DecideError, DecideError__Output as _nudge_v1_DecideError__Output } from '../../nudge/v1/DecideError';
 import type { Long } from '@grpc/proto-loader';
 
 export interface DecideResponse {
@@ -21,6 +22,20 @@ export interface DecideResponse {
    */
   'configVersion'?: (number | string | Long);
   'modelVersion'?: (string);
+  /**
+   * Nothing is shown: no offers, for the reason in no_action_reason ("trigger", "no_eligible_offer",
+   * "min_probability", "no_action_arm"; docs/events.md). The decision is logged like any other.
+   */
+  'noAction'?: (boolean);
+  'noActionReason'?: (string);
+  /**
+   * DecideBatch only: this customer's own failure (the other fields are then empty).
+   */
+  'error'?: (_nudge_v1_DecideError | null);
+  /**
+   * explain: true only: the campaign's session features for this customer, as text.
+   */
+  'session'?: ({[key: string]: string});
 }
 
 export interface DecideResponse__Output {
@@ -41,4 +56,18 @@ export interface DecideResponse__Output {
    */
   'configVersion': (number);
   'modelVersion': (string);
+  /**
+   * Nothing is shown: no offers, for the reason in no_action_reason ("trigger", "no_eligible_offer",
+   * "min_probability", "no_action_arm"; docs/events.md). The decision is logged like any other.
+   */
+  'noAction': (boolean);
+  'noActionReason': (string);
+  /**
+   * DecideBatch only: this customer's own failure (the other fields are then empty).
+   */
+  'error': (_nudge_v1_DecideError__Output | null);
+  /**
+   * explain: true only: the campaign's session features for this customer, as text.
+   */
+  'session': ({[key: string]: string});
 }

@@ -6,6 +6,9 @@ import type { DecideBatchRequest as _nudge_v1_DecideBatchRequest, DecideBatchReq
 import type { DecideBatchResponse as _nudge_v1_DecideBatchResponse, DecideBatchResponse__Output as _nudge_v1_DecideBatchResponse__Output } from '../../nudge/v1/DecideBatchResponse';
 import type { DecideRequest as _nudge_v1_DecideRequest, DecideRequest__Output as _nudge_v1_DecideRequest__Output } from '../../nudge/v1/DecideRequest';
 import type { DecideResponse as _nudge_v1_DecideResponse, DecideResponse__Output as _nudge_v1_DecideResponse__Output } from '../../nudge/v1/DecideResponse';
+import type { Event as _nudge_v1_Event, Event__Output as _nudge_v1_Event__Output } from '../../nudge/v1/Event';
+import type { EventAck as _nudge_v1_EventAck, EventAck__Output as _nudge_v1_EventAck__Output } from '../../nudge/v1/EventAck';
+import type { EventSummary as _nudge_v1_EventSummary, EventSummary__Output as _nudge_v1_EventSummary__Output } from '../../nudge/v1/EventSummary';
 import type { Outcome as _nudge_v1_Outcome, Outcome__Output as _nudge_v1_Outcome__Output } from '../../nudge/v1/Outcome';
 import type { OutcomeAck as _nudge_v1_OutcomeAck, OutcomeAck__Output as _nudge_v1_OutcomeAck__Output } from '../../nudge/v1/OutcomeAck';
 import type { OutcomeSummary as _nudge_v1_OutcomeSummary, OutcomeSummary__Output as _nudge_v1_OutcomeSummary__Output } from '../../nudge/v1/OutcomeSummary';
@@ -57,6 +60,21 @@ export interface DecisionServiceClient extends grpc.Client {
   reportOutcome(argument: _nudge_v1_Outcome, callback: grpc.requestCallback<_nudge_v1_OutcomeAck__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Events in bulk; a bad event is counted INVALID with its reason and the stream goes on.
+   */
+  StreamEvents(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_EventSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Event>;
+  StreamEvents(metadata: grpc.Metadata, callback: grpc.requestCallback<_nudge_v1_EventSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Event>;
+  StreamEvents(options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_EventSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Event>;
+  StreamEvents(callback: grpc.requestCallback<_nudge_v1_EventSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Event>;
+  /**
+   * Events in bulk; a bad event is counted INVALID with its reason and the stream goes on.
+   */
+  streamEvents(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_EventSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Event>;
+  streamEvents(metadata: grpc.Metadata, callback: grpc.requestCallback<_nudge_v1_EventSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Event>;
+  streamEvents(options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_EventSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Event>;
+  streamEvents(callback: grpc.requestCallback<_nudge_v1_EventSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Event>;
+  
+  /**
    * Outcomes from batch jobs; the summary counts each status.
    */
   StreamOutcomes(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_OutcomeSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Outcome>;
@@ -70,6 +88,21 @@ export interface DecisionServiceClient extends grpc.Client {
   streamOutcomes(metadata: grpc.Metadata, callback: grpc.requestCallback<_nudge_v1_OutcomeSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Outcome>;
   streamOutcomes(options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_OutcomeSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Outcome>;
   streamOutcomes(callback: grpc.requestCallback<_nudge_v1_OutcomeSummary__Output>): grpc.ClientWritableStream<_nudge_v1_Outcome>;
+  
+  /**
+   * One in-session event (docs/events.md); acknowledged once kept, so the next Decide sees it.
+   */
+  TrackEvent(argument: _nudge_v1_Event, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_EventAck__Output>): grpc.ClientUnaryCall;
+  TrackEvent(argument: _nudge_v1_Event, metadata: grpc.Metadata, callback: grpc.requestCallback<_nudge_v1_EventAck__Output>): grpc.ClientUnaryCall;
+  TrackEvent(argument: _nudge_v1_Event, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_EventAck__Output>): grpc.ClientUnaryCall;
+  TrackEvent(argument: _nudge_v1_Event, callback: grpc.requestCallback<_nudge_v1_EventAck__Output>): grpc.ClientUnaryCall;
+  /**
+   * One in-session event (docs/events.md); acknowledged once kept, so the next Decide sees it.
+   */
+  trackEvent(argument: _nudge_v1_Event, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_EventAck__Output>): grpc.ClientUnaryCall;
+  trackEvent(argument: _nudge_v1_Event, metadata: grpc.Metadata, callback: grpc.requestCallback<_nudge_v1_EventAck__Output>): grpc.ClientUnaryCall;
+  trackEvent(argument: _nudge_v1_Event, options: grpc.CallOptions, callback: grpc.requestCallback<_nudge_v1_EventAck__Output>): grpc.ClientUnaryCall;
+  trackEvent(argument: _nudge_v1_Event, callback: grpc.requestCallback<_nudge_v1_EventAck__Output>): grpc.ClientUnaryCall;
   
 }
 
@@ -90,9 +123,19 @@ export interface DecisionServiceHandlers extends grpc.UntypedServiceImplementati
   ReportOutcome: grpc.handleUnaryCall<_nudge_v1_Outcome__Output, _nudge_v1_OutcomeAck>;
   
   /**
+   * Events in bulk; a bad event is counted INVALID with its reason and the stream goes on.
+   */
+  StreamEvents: grpc.handleClientStreamingCall<_nudge_v1_Event__Output, _nudge_v1_EventSummary>;
+  
+  /**
    * Outcomes from batch jobs; the summary counts each status.
    */
   StreamOutcomes: grpc.handleClientStreamingCall<_nudge_v1_Outcome__Output, _nudge_v1_OutcomeSummary>;
+  
+  /**
+   * One in-session event (docs/events.md); acknowledged once kept, so the next Decide sees it.
+   */
+  TrackEvent: grpc.handleUnaryCall<_nudge_v1_Event__Output, _nudge_v1_EventAck>;
   
 }
 
@@ -100,5 +143,7 @@ export interface DecisionServiceDefinition extends grpc.ServiceDefinition {
   Decide: MethodDefinition<_nudge_v1_DecideRequest, _nudge_v1_DecideResponse, _nudge_v1_DecideRequest__Output, _nudge_v1_DecideResponse__Output>
   DecideBatch: MethodDefinition<_nudge_v1_DecideBatchRequest, _nudge_v1_DecideBatchResponse, _nudge_v1_DecideBatchRequest__Output, _nudge_v1_DecideBatchResponse__Output>
   ReportOutcome: MethodDefinition<_nudge_v1_Outcome, _nudge_v1_OutcomeAck, _nudge_v1_Outcome__Output, _nudge_v1_OutcomeAck__Output>
+  StreamEvents: MethodDefinition<_nudge_v1_Event, _nudge_v1_EventSummary, _nudge_v1_Event__Output, _nudge_v1_EventSummary__Output>
   StreamOutcomes: MethodDefinition<_nudge_v1_Outcome, _nudge_v1_OutcomeSummary, _nudge_v1_Outcome__Output, _nudge_v1_OutcomeSummary__Output>
+  TrackEvent: MethodDefinition<_nudge_v1_Event, _nudge_v1_EventAck, _nudge_v1_Event__Output, _nudge_v1_EventAck__Output>
 }

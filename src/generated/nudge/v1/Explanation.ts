@@ -1,6 +1,7 @@
 // Original file: proto/nudge/v1/nudge.proto
 
 import type { FeatureContribution as _nudge_v1_FeatureContribution, FeatureContribution__Output as _nudge_v1_FeatureContribution__Output } from '../../nudge/v1/FeatureContribution';
+import type { AppliedLever as _nudge_v1_AppliedLever, AppliedLever__Output as _nudge_v1_AppliedLever__Output } from '../../nudge/v1/AppliedLever';
 
 export interface Explanation {
   'route'?: (string);
@@ -11,6 +12,12 @@ export interface Explanation {
   'topFeatures'?: (_nudge_v1_FeatureContribution)[];
   'eligibility'?: (string);
   'fatigue'?: (string);
+  /**
+   * Arbitration: the offer's value, the levers in force and their product with the probability.
+   */
+  'value'?: (number | string);
+  'levers'?: (_nudge_v1_AppliedLever)[];
+  'expectedValue'?: (number | string);
 }
 
 export interface Explanation__Output {
@@ -22,4 +29,10 @@ export interface Explanation__Output {
   'topFeatures': (_nudge_v1_FeatureContribution__Output)[];
   'eligibility': (string);
   'fatigue': (string);
+  /**
+   * Arbitration: the offer's value, the levers in force and their product with the probability.
+   */
+  'value': (number);
+  'levers': (_nudge_v1_AppliedLever__Output)[];
+  'expectedValue': (number);
 }

@@ -4,7 +4,8 @@
 export interface Feature {
   'name'?: (string);
   /**
-   * "record" (default: the stored record, overridden by the request context) or "context".
+   * "record" (default: the stored record, overridden by the request context), "context", or
+   * "session" (the campaign's session feature of that name).
    */
   'source'?: (string);
   /**
@@ -28,7 +29,8 @@ export interface Feature {
 export interface Feature__Output {
   'name': (string);
   /**
-   * "record" (default: the stored record, overridden by the request context) or "context".
+   * "record" (default: the stored record, overridden by the request context), "context", or
+   * "session" (the campaign's session feature of that name).
    */
   'source': (string);
   /**

@@ -21,6 +21,10 @@ export interface Offer {
    * Eligibility rule (JSON Logic, as JSON text); empty means always eligible.
    */
   'eligibility'?: (string);
+  /**
+   * Not shown when its predicted probability is below this; 0 = the campaign's min_probability.
+   */
+  'minProbability'?: (number | string);
 }
 
 export interface Offer__Output {
@@ -43,4 +47,8 @@ export interface Offer__Output {
    * Eligibility rule (JSON Logic, as JSON text); empty means always eligible.
    */
   'eligibility': (string);
+  /**
+   * Not shown when its predicted probability is below this; 0 = the campaign's min_probability.
+   */
+  'minProbability': (number);
 }
