@@ -1,6 +1,7 @@
 import type { Campaign__Output } from '../generated/nudge/v1/Campaign';
 import type { CampaignConfig, RouteConfig } from './types';
 import { DEFAULT_ROUTE_NAME, parseCampaign } from './schema';
+import { NO_ACTION_OFFER } from './moments';
 import { ruleToText } from './rules';
 
 function sameParams(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
@@ -28,7 +29,8 @@ export function campaignToProto(c: CampaignConfig): Campaign__Output {
   return {
     name: c.name,
     policy: c.policy,
-    offers: c.offers.map((o) => ({
+    // The implicit arm is no_action_arm's, not an offer the client declared.
+    offers: (c.noActionArm ? c.offers.filter((o) => o.id !== NO_ACTION_OFFER) : c.offers).map((o) => ({
       id: o.id,
       attributes: { ...o.attributes },
       priorAlpha: o.priorAlpha,
@@ -36,6 +38,7 @@ export function campaignToProto(c: CampaignConfig): Campaign__Output {
       value: o.value,
       weight: o.weight,
       eligibility: ruleToText(o.eligibility),
+      minProbability: o.minProbability,
     })),
     controlShare: c.controlShare,
     defaultOffer: c.defaultOffer,
@@ -60,6 +63,19 @@ export function campaignToProto(c: CampaignConfig): Campaign__Output {
     modelUse: c.modelUse ?? 'none',
     modelPriorWeight: c.modelPriorWeight ?? 0,
     modelBlend: c.modelBlend ?? 0,
+    sessionFeatures: c.sessionFeatures.map((f) => ({
+      name: f.name,
+      eventTypes: f.eventTypes.slice(),
+      propertyFilter: { ...f.propertyFilter },
+      aggregate: f.aggregate,
+      property: f.property,
+      windowMs: f.windowMs,
+    })),
+    sessionTimeoutMs: c.sessionTimeoutMs,
+    trigger: ruleToText(c.trigger),
+    noActionArm: c.noActionArm,
+    levers: c.levers.map((l) => ({ ...l })),
+    minProbability: c.minProbability,
   };
 }
 

@@ -1,4 +1,14 @@
-import { CAMPAIGN_FIELDS, DECAY_FIELDS, FATIGUE_FIELDS, FEATURE_FIELDS, OFFER_FIELDS, ROUTE_FIELDS, snakeToCamel } from './fields';
+import {
+  CAMPAIGN_FIELDS,
+  DECAY_FIELDS,
+  FATIGUE_FIELDS,
+  FEATURE_FIELDS,
+  LEVER_FIELDS,
+  OFFER_FIELDS,
+  ROUTE_FIELDS,
+  SESSION_FEATURE_FIELDS,
+  snakeToCamel,
+} from './fields';
 
 export interface Problem {
   /** Path in camelCase segments (formatPath prints it in snake_case). */
@@ -53,8 +63,10 @@ export function normalizeCampaignKeys(input: unknown, problems: Problem[]): unkn
   c.offers = renameList(c.offers, OFFER_FIELDS, ['offers'], problems);
   c.routing = renameList(c.routing, ROUTE_FIELDS, ['routing'], problems);
   c.features = renameList(c.features, FEATURE_FIELDS, ['features'], problems);
+  c.sessionFeatures = renameList(c.sessionFeatures, SESSION_FEATURE_FIELDS, ['sessionFeatures'], problems);
+  c.levers = renameList(c.levers, LEVER_FIELDS, ['levers'], problems);
   if (isPlainObject(c.decay)) c.decay = renameLevel(c.decay, DECAY_FIELDS, ['decay'], problems);
   if (isPlainObject(c.fatigue)) c.fatigue = renameLevel(c.fatigue, FATIGUE_FIELDS, ['fatigue'], problems);
-  for (const k of ['offers', 'routing', 'decay', 'fatigue', 'features']) if (c[k] === undefined) delete c[k];
+  for (const k of ['offers', 'routing', 'decay', 'fatigue', 'features', 'sessionFeatures', 'levers']) if (c[k] === undefined) delete c[k];
   return c;
 }

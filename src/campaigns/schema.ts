@@ -3,6 +3,18 @@ import { POLICY_NAMES, isPolicyName } from '../policies/names';
 import type { CampaignConfig, FatigueConfig, FeatureSpec, OfferConfig, RouteConfig } from './types';
 import { CampaignInvalidError, type CampaignProblem } from './errors';
 import { formatPath } from './fields';
+import {
+  buildLevers,
+  buildSessionFeatures,
+  checkSessionVars,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  leverSchema,
+  NO_ACTION_OFFER,
+  noActionOffer,
+  probability,
+  ruleVars,
+  sessionFeatureSchema,
+} from './moments';
 import { normalizeCampaignKeys, type Problem } from './normalize';
 import { parseRule } from './rules';
 
@@ -86,6 +98,7 @@ const offerSchema = z.object(
     value: nonNegative().nullish(),
     weight: nonNegative().nullish(),
     eligibility: rule.optional(),
+    minProbability: probability(),
   },
   { error: 'must be an object (an offer)' },
 );
@@ -122,7 +135,7 @@ const fatigueSchema = z.object(
 const featureSchema = z.object(
   {
     name: z.string({ error: required('a string') }).regex(FEATURE_NAME_RE, { error: `must match ${String(FEATURE_NAME_RE)}` }),
-    source: z.enum(['', 'record', 'context'], { error: 'must be one of record, context' }).nullish(),
+    source: z.enum(['', 'record', 'context', 'session'], { error: 'must be one of record, context, session' }).nullish(),
     type: z.enum(['', 'numeric', 'onehot', 'hashed'], { error: 'must be one of numeric, onehot, hashed' }).nullish(),
     categories: z.array(z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }), { error: 'must be a list of strings' }).nullish(),
     buckets: nonNegativeInt(MAX_FEATURE_COLUMNS).nullish(),
@@ -157,6 +170,12 @@ export const campaignSchema = z.object(
     modelUse: z.enum(['', 'none', 'prior', 'blend'], { error: 'must be one of none, prior, blend' }).nullish(),
     modelPriorWeight: nonNegative().nullish(),
     modelBlend: finite().min(0, { error: 'must be in [0, 1]' }).max(1, { error: 'must be in [0, 1]' }).nullish(),
+    sessionFeatures: z.array(sessionFeatureSchema, { error: 'must be a list of session features' }).nullish(),
+    sessionTimeoutMs: nonNegativeInt(Number.MAX_SAFE_INTEGER).nullish(),
+    trigger: rule.optional(),
+    noActionArm: z.boolean({ error: 'must be true or false' }).nullish(),
+    levers: z.array(leverSchema, { error: 'must be a list of levers' }).nullish(),
+    minProbability: probability(),
   },
   { error: 'must be an object (a mapping of campaign fields)' },
 );
@@ -179,7 +198,11 @@ function buildConfig(p: ParsedCampaign, problems: Problem[]): CampaignConfig {
     value: orDefault(o.value, CAMPAIGN_DEFAULTS.value),
     weight: orDefault(o.weight, CAMPAIGN_DEFAULTS.weight),
     eligibility: o.eligibility ?? null,
+    minProbability: o.minProbability ?? 0,
   }));
+  offers.forEach((o, i) => {
+    if (o.id === NO_ACTION_OFFER) problems.push({ path: ['offers', i, 'id'], message: `"${NO_ACTION_OFFER}" is reserved for the implicit arm of no_action_arm` });
+  });
   const firstIndex = new Map<string, number>();
   offers.forEach((o, i) => {
     const prev = firstIndex.get(o.id);
@@ -196,6 +219,14 @@ function buildConfig(p: ParsedCampaign, problems: Problem[]): CampaignConfig {
   segmentBy.forEach((f, i) => {
     if (segmentBy.indexOf(f) !== i) problems.push({ path: ['segmentBy', i], message: `duplicate feature "${f}"` });
   });
+
+  const sessionFeatures = buildSessionFeatures(p.sessionFeatures ?? [], problems);
+  const declared = new Set(sessionFeatures.map((f) => f.name));
+  const trigger = p.trigger ?? null;
+  checkSessionVars(trigger, declared, ['trigger'], problems);
+  (p.routing ?? []).forEach((r, i) => checkSessionVars(r.when ?? null, declared, ['routing', i, 'when'], problems));
+  offers.forEach((o, i) => checkSessionVars(o.eligibility, declared, ['offers', i, 'eligibility'], problems));
+  if (p.noActionArm === true) offers.push(noActionOffer());
 
   const fatigue: FatigueConfig = {
     maxPerOffer: p.fatigue?.maxPerOffer ?? 0,
@@ -224,17 +255,24 @@ function buildConfig(p: ParsedCampaign, problems: Problem[]): CampaignConfig {
     fatigue,
     salt: p.salt || p.name,
     version: p.version ?? CAMPAIGN_DEFAULTS.version,
-    features: buildFeatures(p.features ?? [], problems),
+    features: buildFeatures(p.features ?? [], declared, problems),
     modelUse: p.modelUse || CAMPAIGN_DEFAULTS.modelUse,
     modelPriorWeight: orDefault(p.modelPriorWeight, CAMPAIGN_DEFAULTS.modelPriorWeight),
     // 0 is a legal blend weight, but proto3 cannot tell it from unset; model_use: none says "no blend".
     modelBlend: orDefault(p.modelBlend, CAMPAIGN_DEFAULTS.modelBlend),
     model: null,
+    sessionFeatures,
+    sessionTimeoutMs: orDefault(p.sessionTimeoutMs, DEFAULT_SESSION_TIMEOUT_MS),
+    trigger,
+    triggerModels: trigger === null ? [] : ruleVars(trigger, 'model.'),
+    noActionArm: p.noActionArm === true,
+    levers: buildLevers(p.levers ?? [], problems),
+    minProbability: p.minProbability ?? 0,
   };
 }
 
 /** Defaults and per-type rules of the declared features; column count bounded. */
-function buildFeatures(given: NonNullable<ParsedCampaign['features']>, problems: Problem[]): FeatureSpec[] {
+function buildFeatures(given: NonNullable<ParsedCampaign['features']>, sessionNames: ReadonlySet<string>, problems: Problem[]): FeatureSpec[] {
   const seen = new Map<string, number>();
   let columns = 1; // the bias column
   const out = given.map((f, i): FeatureSpec => {
@@ -245,6 +283,9 @@ function buildFeatures(given: NonNullable<ParsedCampaign['features']>, problems:
     if (prev !== undefined) problems.push({ path: ['features', i, 'name'], message: `duplicate feature "${f.name}" (also features[${prev}])` });
     else seen.set(f.name, i);
     if (f.name === 'bias') problems.push({ path: ['features', i, 'name'], message: '"bias" is reserved for the intercept column' });
+    if (f.source === 'session' && !sessionNames.has(f.name)) {
+      problems.push({ path: ['features', i, 'name'], message: `source session needs a session feature named "${f.name}"` });
+    }
     let dflt: number | string;
     if (type === 'numeric') {
       if (categories.length > 0) problems.push({ path: ['features', i, 'categories'], message: 'only onehot features have categories' });

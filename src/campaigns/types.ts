@@ -1,4 +1,5 @@
 import type { ActiveModel } from '../models/types';
+import type { SessionFeatureSpec } from '../sessions/types';
 
 /**
  * A campaign after validation: every default filled in, so code past the validator never sees
@@ -13,6 +14,19 @@ export interface OfferConfig {
   readonly weight: number;
   /** JSON Logic rule (parsed), or null when always eligible. */
   readonly eligibility: unknown | null;
+  /** Not shown below this predicted probability; 0 = the campaign's minProbability. */
+  readonly minProbability: number;
+}
+
+/** An arbitration weight on offers with one attribute value, optionally only between two times. */
+export interface LeverConfig {
+  readonly name: string;
+  readonly attribute: string;
+  readonly value: string;
+  readonly weight: number;
+  /** ms since epoch; 0 = open. */
+  readonly startMs: number;
+  readonly endMs: number;
 }
 
 export interface DecayConfig {
@@ -40,8 +54,11 @@ export interface FatigueConfig {
 /** One declared feature of a campaign (docs/contextual.md). */
 export interface FeatureSpec {
   readonly name: string;
-  /** record: the stored record, the request context overriding it; context: the request context only. */
-  readonly source: 'record' | 'context';
+  /**
+   * record: the stored record, the request context overriding it; context: the request context only;
+   * session: the campaign's session feature of that name.
+   */
+  readonly source: 'record' | 'context' | 'session';
   readonly type: 'numeric' | 'onehot' | 'hashed';
   /** onehot only: one column per category (an unknown value sets none). */
   readonly categories: readonly string[];
@@ -81,4 +98,16 @@ export interface CampaignConfig {
   readonly modelBlend: number;
   /** The active model (set through AdminService.ActivateModel), or null. */
   readonly model: ActiveModel | null;
+  /** In-session features (docs/events.md), read as session.<name>. */
+  readonly sessionFeatures: readonly SessionFeatureSpec[];
+  readonly sessionTimeoutMs: number;
+  /** JSON Logic rule (parsed): when false, Decide answers no_action. null = always. */
+  readonly trigger: unknown | null;
+  /** Campaigns whose active model the trigger reads as model.<campaign>. */
+  readonly triggerModels: readonly string[];
+  /** The last offer is the implicit NO_ACTION_OFFER. */
+  readonly noActionArm: boolean;
+  readonly levers: readonly LeverConfig[];
+  /** Offers whose predicted probability is below this are not shown (0 = none). */
+  readonly minProbability: number;
 }

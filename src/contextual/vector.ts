@@ -1,6 +1,7 @@
 import type { FeatureSpec } from '../campaigns/types';
 import type { FeatureView } from '../features/context';
 import type { CompiledSchema } from '../features/types';
+import type { SessionValues } from '../sessions/types';
 
 /**
  * A campaign's declared features compiled into a vector builder: column 0 is the bias (always 1),
@@ -27,6 +28,8 @@ interface Column {
   readonly width: number;
   /** Schema field index when read from the record (source record and the field exists), else -1. */
   readonly field: number;
+  /** source: session (the value comes from the session features, not the record or context). */
+  readonly session: boolean;
   /** Record field is a category field. */
   readonly fieldIsCategory: boolean;
   /** Category string -> column within the feature (onehot). */
@@ -92,6 +95,7 @@ export class VectorBuilder {
         offset,
         width,
         field,
+        session: f.source === 'session',
         fieldIsCategory: cats !== null,
         catIndex,
         byCode,
@@ -108,13 +112,17 @@ export class VectorBuilder {
    * engine's FeatureView); `context` is the raw request context (source: context features, and record
    * features missing from the schema).
    */
-  build(view: FeatureView | null, context: Readonly<Record<string, string>>, out: Float64Array): Float64Array {
+  build(view: FeatureView | null, context: Readonly<Record<string, string>>, out: Float64Array, session: SessionValues | null = null): Float64Array {
     if (out.length < this.dim) throw new RangeError(`out.length must be >= ${this.dim}`);
     out.fill(0, 0, this.dim);
     out[0] = 1;
     for (let c = 0; c < this.columns.length; c++) {
       const col = this.columns[c]!;
-      if (col.field >= 0 && view !== null) this.fromRecord(col, view, out);
+      if (col.session) {
+        const v = session === null ? null : (session[col.name] ?? null);
+        if (typeof v === 'number' && col.kind === Kind.Numeric) out[col.offset] = v;
+        else this.fromValue(col, v === null ? undefined : String(v), out);
+      } else if (col.field >= 0 && view !== null) this.fromRecord(col, view, out);
       else this.fromValue(col, context[col.name], out);
     }
     return out;

@@ -1,3 +1,4 @@
+import type { SessionValues } from '../sessions/types';
 import type { CampaignConfig } from '../campaigns/types';
 import { CONTEXTUAL_SEGMENT, contextualName, contextualSettings, weightSlotId } from '../contextual/layout';
 import { VectorBuilder } from '../contextual/vector';
@@ -47,8 +48,8 @@ export class CampaignContext {
     this.full = { m: new Float64Array(c.offers.length * this.dim), q: new Float64Array(c.offers.length * this.dim) };
   }
 
-  buildX(view: FeatureView | null, context: Readonly<Record<string, string>>): Float64Array {
-    return this.builder.build(view, context, this.x);
+  buildX(view: FeatureView | null, context: Readonly<Record<string, string>>, session: SessionValues | null = null): Float64Array {
+    return this.builder.build(view, context, this.x, session);
   }
 
   /**

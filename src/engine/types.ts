@@ -1,5 +1,6 @@
 import type { CampaignConfig } from '../campaigns/types';
 import type { ErrorCode } from '../errors';
+import type { SessionValues } from '../sessions/types';
 
 /**
  * What the engine needs of a Decide request: plain data, so that it crosses to a worker thread by
@@ -17,6 +18,8 @@ export interface EngineRequest {
   readonly explain?: boolean;
   /** Offers the customer may not see now under the campaign's fatigue rules (offer id -> why), from the main thread. */
   readonly fatigued?: Readonly<Record<string, string>> | null;
+  /** The campaign's session features for this customer (main thread, from the session store). */
+  readonly session?: SessionValues | null;
 }
 
 export interface FeatureContributionData {
@@ -35,6 +38,10 @@ export interface ExplanationData {
   readonly topFeatures: FeatureContributionData[];
   readonly eligibility: string;
   readonly fatigue: string;
+  /** Arbitration: the offer's value, the levers in force, probability x value x levers. */
+  readonly value: number;
+  readonly levers: { readonly name: string; readonly weight: number }[];
+  readonly expectedValue: number;
 }
 
 export interface EngineOffer {
@@ -58,7 +65,18 @@ export interface EngineResult {
   readonly modelVersion?: string;
   /** Feature vector of a contextual decision (logged so outcomes can update the weights). */
   readonly features?: number[];
+  /**
+   * Set when nothing is shown (offers is then empty): "trigger", "no_eligible_offer",
+   * "min_probability" or "no_action_arm" (docs/events.md).
+   */
+  readonly noAction?: NoActionReason;
+  /** The no-action arm as the policy ranked it, when it won (logged, so its outcome joins). */
+  readonly noActionArm?: EngineOffer;
+  /** Session feature values the decision was made with (logged for evaluation). */
+  readonly session?: SessionValues;
 }
+
+export type NoActionReason = 'trigger' | 'no_eligible_offer' | 'min_probability' | 'no_action_arm';
 
 /** A per-item failure inside a micro-batch (an Error does not survive structured clone with its code). */
 export interface TaskError {

@@ -1,3 +1,4 @@
+import { NO_ACTION_OFFER } from '../campaigns/moments';
 import type { FatigueConfig } from '../campaigns/types';
 import { isToken } from '../privacy/token';
 
@@ -145,6 +146,8 @@ export class ContactHistory {
   /** Records the impressions of one (non-control) decision. */
   impression(campaign: string, customerId: string, shown: readonly { readonly offerId: string }[], f: FatigueConfig, now: number): void {
     if (!fatigueEnabled(f)) return;
+    // A decision that showed nothing (no_action, or the no-action arm won) is no contact.
+    if (shown.length === 0 || (shown.length === 1 && shown[0]!.offerId === NO_ACTION_OFFER)) return;
     const rec = this.lookup(campaign, customerId) ?? newRecord();
     const since = now - f.windowMs;
     rec.c.push(now);
@@ -160,7 +163,7 @@ export class ContactHistory {
 
   /** An outcome (real or default) of an impression: extends or resets the ignored run. */
   outcome(campaign: string, customerId: string, offerId: string, reward: number, f: FatigueConfig, now: number): void {
-    if (!(f.cooldownAfterIgnored > 0 && f.cooldownMs > 0)) return;
+    if (!(f.cooldownAfterIgnored > 0 && f.cooldownMs > 0) || offerId === NO_ACTION_OFFER) return;
     // The decision of a forgotten customer: a late outcome must not start a history under the token.
     if (isToken(customerId)) return;
     const rec = this.lookup(campaign, customerId) ?? newRecord();

@@ -1,3 +1,4 @@
+import type { SessionValues } from '../sessions/types';
 import type { DecisionRecord, ShownOffer } from './types';
 
 /**
@@ -9,12 +10,16 @@ import type { DecisionRecord, ShownOffer } from './types';
  *   str campaign, customerId, channel, segment, route, policy, modelVersion   (u16 byte length + UTF-8)
  *   u16 offers, then per offer: str offerId, f64 score, f64 probability, f64 propensity
  *   u32 features, then that many f64                                          (only with flag 2)
+ *   str noAction reason                                                       (only with flag 4)
+ *   str session feature values as JSON                                        (only with flag 8)
  *
  * All numbers little-endian. The id is the key, so it is not repeated in the value.
  */
 export const DECISION_TAG = 0xd2;
 const FLAG_CONTROL = 1;
 const FLAG_FEATURES = 2;
+const FLAG_NO_ACTION = 4;
+const FLAG_SESSION = 8;
 const MAX_STR = 0xffff;
 
 /** Scratch the encoder writes into before copying out an exact-size Buffer; grows on demand. */
@@ -42,7 +47,11 @@ export function encodeDecision(r: DecisionRecord): Buffer {
   scratch[0] = DECISION_TAG;
   scratch.writeDoubleLE(r.ts, 1);
   scratch.writeUInt32LE(r.configVersion >>> 0, 9);
-  scratch[13] = (r.control ? FLAG_CONTROL : 0) | (features !== undefined ? FLAG_FEATURES : 0);
+  scratch[13] =
+    (r.control ? FLAG_CONTROL : 0) |
+    (features !== undefined ? FLAG_FEATURES : 0) |
+    (r.noAction !== undefined ? FLAG_NO_ACTION : 0) |
+    (r.session !== undefined ? FLAG_SESSION : 0);
   let off = 14;
   off = writeStr(r.campaign, off, 'campaign');
   off = writeStr(r.customerId, off, 'customerId');
@@ -71,6 +80,8 @@ export function encodeDecision(r: DecisionRecord): Buffer {
     off += 4;
     for (let i = 0; i < features.length; i++, off += 8) scratch.writeDoubleLE(features[i]!, off);
   }
+  if (r.noAction !== undefined) off = writeStr(r.noAction, off, 'noAction');
+  if (r.session !== undefined) off = writeStr(JSON.stringify(r.session), off, 'session');
   // A copy: lmdb-js may hold the value until the write is done, and scratch is reused at once.
   const out = Buffer.allocUnsafe(off);
   scratch.copy(out, 0, 0, off);
@@ -108,13 +119,23 @@ export function decodeDecision(id: string, bytes: Uint8Array): DecisionRecord {
     offers[i] = { offerId, score: b.readDoubleLE(off), probability: b.readDoubleLE(off + 8), propensity: b.readDoubleLE(off + 16) };
     off += 24;
   }
-  const record = { id, ts, campaign, customerId, channel, segment, route, policy, configVersion, modelVersion, control: (flags & FLAG_CONTROL) !== 0, offers };
-  if ((flags & FLAG_FEATURES) === 0) return record;
-  const n = b.readUInt32LE(off);
-  off += 4;
-  const features = new Array<number>(n);
-  for (let i = 0; i < n; i++, off += 8) features[i] = b.readDoubleLE(off);
-  return { ...record, features };
+  const record: DecisionRecord = { id, ts, campaign, customerId, channel, segment, route, policy, configVersion, modelVersion, control: (flags & FLAG_CONTROL) !== 0, offers };
+  if ((flags & (FLAG_FEATURES | FLAG_NO_ACTION | FLAG_SESSION)) === 0) return record;
+  let features: number[] | undefined;
+  if ((flags & FLAG_FEATURES) !== 0) {
+    const n = b.readUInt32LE(off);
+    off += 4;
+    features = new Array<number>(n);
+    for (let i = 0; i < n; i++, off += 8) features[i] = b.readDoubleLE(off);
+  }
+  const noAction = (flags & FLAG_NO_ACTION) !== 0 ? str() : undefined;
+  const session = (flags & FLAG_SESSION) !== 0 ? (JSON.parse(str()) as SessionValues) : undefined;
+  return {
+    ...record,
+    ...(features !== undefined ? { features } : {}),
+    ...(noAction !== undefined ? { noAction } : {}),
+    ...(session !== undefined ? { session } : {}),
+  };
 }
 
 /**

@@ -58,6 +58,10 @@ export interface DecisionRecord {
    * outcomes can update the contextual weights. Absent for context-free decisions.
    */
   readonly features?: readonly number[];
+  /** Why nothing was shown (DecideResponse.no_action_reason); absent when offers were shown. */
+  readonly noAction?: string;
+  /** The campaign's session feature values at the decision (docs/events.md), for evaluation. */
+  readonly session?: Readonly<Record<string, number | string | null>>;
 }
 
 export interface OutcomeInput {

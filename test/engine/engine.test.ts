@@ -181,7 +181,9 @@ describe('DecisionEngine', () => {
     expect(e.decide(req('saver-bold', { numOffers: 3, excludeOffers: ['a'] })).offers.map((o) => o.offerId).sort()).toEqual(['b', 'c']);
     const many = Array.from({ length: 20 }, (_, i) => `zz${i}`).concat(['a', 'c']);
     expect(e.decide(req('saver-bold', { numOffers: 3, excludeOffers: many })).offers.map((o) => o.offerId)).toEqual(['b']);
-    expect(codeOf(() => e.decide(req('saver-cautious', { excludeOffers: ['a', 'c'] })))).toBe('NUDGE_NO_ELIGIBLE_OFFER');
+    const none = e.decide(req('saver-cautious', { excludeOffers: ['a', 'c'] }));
+    expect(none.offers).toEqual([]);
+    expect(none.noAction).toBe('no_eligible_offer');
   });
 
   it('reads the posterior of the customer segment, and priors for offers without a slot', () => {
