@@ -98,6 +98,10 @@ export interface ServerOptions {
   readonly driftSample: number;
   /** One decision in this many is sampled for drift (1 = every decision). */
   readonly driftEvery: number;
+  /** Memory the in-memory session store may hold (bytes); least recently active customers go first. */
+  readonly sessionMemoryBytes: number;
+  /** Events kept per customer (the newest). */
+  readonly sessionMaxEvents: number;
   /** Serve the dashboard on the metrics listener (NUDGE_DASHBOARD=0 turns it off). */
   readonly dashboard: boolean;
 }
@@ -153,6 +157,8 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   calibrationWindowMs: 86_400_000,
   driftSample: 5000,
   driftEvery: 4,
+  sessionMemoryBytes: 256 * 1024 * 1024,
+  sessionMaxEvents: 64,
   dashboard: true,
 });
 
@@ -281,6 +287,8 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     calibrationWindowMs: checkInt('calibrationWindowMs', o.calibrationWindowMs, 60_000, 'at least 60000 ms (one bucket)'),
     driftSample: checkInt('driftSample', o.driftSample, 100, 'an integer >= 100'),
     driftEvery: checkInt('driftEvery', o.driftEvery, 1, 'a positive integer'),
+    sessionMemoryBytes: checkInt('sessionMemoryBytes', o.sessionMemoryBytes, 1024 * 1024, 'at least 1 MiB'),
+    sessionMaxEvents: checkInt('sessionMaxEvents', o.sessionMaxEvents, 1, 'a positive integer'),
     dashboard: o.dashboard,
   });
 }
@@ -338,6 +346,8 @@ const ENV_NAMES = {
   NUDGE_CALIBRATION_WINDOW: 'calibrationWindowMs',
   NUDGE_DRIFT_SAMPLE: 'driftSample',
   NUDGE_DRIFT_EVERY: 'driftEvery',
+  NUDGE_SESSION_MEMORY: 'sessionMemoryBytes',
+  NUDGE_SESSION_MAX_EVENTS: 'sessionMaxEvents',
   NUDGE_DASHBOARD: 'dashboard',
 } as const satisfies Record<string, keyof ServerOptions>;
 
@@ -364,6 +374,7 @@ const NUMERIC = new Set<keyof ServerOptions>([
   'spoolMax',
   'driftSample',
   'driftEvery',
+  'sessionMaxEvents',
 ]);
 const BOOLEAN = new Set<keyof ServerOptions>(['demo', 'insecure', 'dashboard']);
 /** Secrets are never echoed in error messages or help. */
@@ -372,6 +383,15 @@ const SECRET = new Set<keyof ServerOptions>(['adminToken', 'decideToken', 'redis
 /** Durations given as 30d, 12h, 90m, 45s or plain milliseconds. */
 const DURATION = new Set<keyof ServerOptions>(['decisionRetentionMs', 'seriesRetentionMs', 'calibrationWindowMs']);
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Sizes given as 256MiB, 2GiB, 512KiB or plain bytes. */
+const SIZE = new Set<keyof ServerOptions>(['sessionMemoryBytes']);
+const UNIT_BYTES: Record<string, number> = { b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+function parseEnvSize(envName: string, raw: string): number {
+  const m = /^(\d+)\s*(b|kib|mib|gib)?$/i.exec(raw.trim());
+  if (m === null) throw new RangeError(`${envName} must be a size such as 256MiB, 2GiB, 512KiB or bytes (got "${raw}")`);
+  return Number(m[1]) * UNIT_BYTES[(m[2] ?? 'b').toLowerCase()]!;
+}
 
 function parseEnvDuration(envName: string, raw: string): number {
   const m = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
@@ -399,6 +419,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     if (BOOLEAN.has(key)) partial[key] = raw.trim() !== '0' && raw.trim().toLowerCase() !== 'false';
     else if (NUMERIC.has(key)) partial[key] = parseEnvNumber(envName, raw);
     else if (DURATION.has(key)) partial[key] = parseEnvDuration(envName, raw);
+    else if (SIZE.has(key)) partial[key] = parseEnvSize(envName, raw);
     else partial[key] = raw;
   }
   try {

@@ -8,7 +8,8 @@ export const ERROR_CODES = {
   NUDGE_INVALID_ARGUMENT: { grpc: status.INVALID_ARGUMENT, text: 'a request field is missing, empty, malformed or too large' },
   NUDGE_CAMPAIGN_NOT_FOUND: { grpc: status.NOT_FOUND, text: 'no campaign of that name' },
   NUDGE_CAMPAIGN_INVALID: { grpc: status.INVALID_ARGUMENT, text: 'a campaign definition failed validation (the message names the field)' },
-  NUDGE_NO_ELIGIBLE_OFFER: { grpc: status.FAILED_PRECONDITION, text: 'every offer of the campaign is excluded, ineligible or fatigued for this customer' },
+  // No longer raised: Decide answers no_action (no_eligible_offer) instead. Kept: codes are never reused.
+  NUDGE_NO_ELIGIBLE_OFFER: { grpc: status.FAILED_PRECONDITION, text: 'no longer returned: Decide answers no_action with no_action_reason no_eligible_offer (docs/events.md)' },
   NUDGE_DEADLINE_EXCEEDED: { grpc: status.DEADLINE_EXCEEDED, text: 'the deadline passed (or cannot be met) before the work was done; the work was skipped' },
   NUDGE_OVERLOADED: { grpc: status.RESOURCE_EXHAUSTED, text: 'the admission queue is full; retry with backoff' },
   NUDGE_UNAUTHENTICATED: { grpc: status.UNAUTHENTICATED, text: 'a bearer token is required and was missing or wrong' },

@@ -1,5 +1,6 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import * as prom from 'prom-client';
+import type { SessionStoreStats } from '../sessions/types';
 import type { LearningStore } from '../store/types';
 import { registerMonitorGauges, type StatsSource } from './monitor-metrics';
 
@@ -17,6 +18,8 @@ export interface MetricsSources {
   featureSnapshotAgeSeconds(): number | null;
   /** GetCampaignStats of every live campaign, for the monitoring gauges (monitor-metrics.ts). */
   campaignStats?: StatsSource;
+  /** The session store's figures (docs/events.md). */
+  sessions?: () => SessionStoreStats;
 }
 
 /**
@@ -72,6 +75,7 @@ export class ServerMetrics {
   readonly registry = new prom.Registry();
   private readonly requests: prom.Counter<'method' | 'code'>;
   private readonly errors: prom.Counter<'method' | 'error'>;
+  private noAction!: prom.Counter<'campaign' | 'reason'>;
   private readonly latency: prom.Histogram<'method' | 'result'>;
   private readonly children = new Map<string, { requests: prom.Counter.Internal; latency: prom.Histogram.Internal<'method' | 'result'> }>();
 
@@ -189,6 +193,13 @@ export class ServerMetrics {
     this.storeGauges(registers);
     this.campaignGauges(registers);
     if (src.campaignStats !== undefined) registerMonitorGauges(registers, src.campaignStats);
+    if (src.sessions !== undefined) this.sessionMetrics(registers, src.sessions);
+    this.noAction = new prom.Counter({
+      name: 'nudge_no_action_total',
+      help: 'Decisions that showed nothing, by campaign and reason (trigger, no_eligible_offer, min_probability, no_action_arm)',
+      labelNames: ['campaign', 'reason'],
+      registers,
+    });
     new prom.Gauge({
       name: 'nudge_feature_snapshot_age_seconds',
       help: 'Age of the served feature snapshot (since it was created)',
@@ -196,6 +207,27 @@ export class ServerMetrics {
       collect() {
         const age = src.featureSnapshotAgeSeconds();
         if (age !== null) this.set(age);
+      },
+    });
+  }
+
+  /** Counts one decision that showed nothing. */
+  noActionDecision(campaign: string, reason: string): void {
+    this.noAction.inc({ campaign, reason });
+  }
+
+  private sessionMetrics(registers: prom.Registry[], stats: () => SessionStoreStats): void {
+    new prom.Gauge({ name: 'nudge_session_customers', help: 'Customers whose session events are kept in memory', registers, collect() { this.set(stats().customers); } });
+    new prom.Gauge({ name: 'nudge_session_bytes', help: 'Memory the in-memory session store accounts for (bytes)', registers, collect() { this.set(stats().bytes); } });
+    let seen = 0;
+    new prom.Counter({
+      name: 'nudge_session_evictions_total',
+      help: 'Customers whose session events were dropped (least recently active first) to stay within NUDGE_SESSION_MEMORY',
+      registers,
+      collect() {
+        const n = stats().evictions;
+        if (n > seen) this.inc(n - seen);
+        seen = n;
       },
     });
   }

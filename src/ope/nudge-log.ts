@@ -6,7 +6,7 @@ import type { LoggedData, LoggedEvent } from './types';
 /**
  * Reads Nudge's decision log export (`nudge decisions export`): NDJSON, one decision per line:
  * {id, ts, campaign, customerId, segment, policy, offers: [{offerId, score, probability, propensity}],
- *  outcomes: {offerId: reward}}. Every shown offer becomes one event at its slot (offers[j] is
+ *  outcomes: {offerId: reward}, session?: {name: value}}. Every shown offer becomes one event at its slot (offers[j] is
  * position j + 1); an offer with no outcome has reward `defaultReward` (the campaign default, 0).
  * Decisions flagged `control: true` are skipped (the policy did not choose them), as are offers
  * logged with propensity <= 0.
@@ -24,6 +24,8 @@ const lineSchema = z.object({
     }),
   ),
   outcomes: z.record(z.string(), z.number()).default({}),
+  // The campaign's session features at the decision (docs/events.md), when it has any.
+  session: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).optional(),
 });
 
 export interface NudgeLogOptions {
@@ -81,7 +83,8 @@ export async function readNudgeLog(file: string, options: NudgeLogOptions = {}):
         actions.push(o.offerId);
       }
       const reward = d.outcomes[o.offerId] ?? defaultReward;
-      events.push({ segment: d.segment, action: a, reward, propensity: o.propensity, position: j + 1, ts: d.ts });
+      const e: LoggedEvent = { segment: d.segment, action: a, reward, propensity: o.propensity, position: j + 1, ts: d.ts };
+      events.push(d.session !== undefined ? { ...e, session: d.session } : e);
     });
   }
   if (inputError !== null) throw inputError;

@@ -16,6 +16,8 @@ export interface LoggedEvent {
   readonly ts: number;
   /** Customer of the decision when the log has one (OBD: the row index column). */
   readonly customerId?: string;
+  /** Session feature values of the decision (Nudge logs of campaigns with session_features). */
+  readonly session?: Readonly<Record<string, number | string | null>>;
 }
 
 export interface LoggedData {

@@ -17,6 +17,8 @@ export interface ForgetDeps {
   /** This node's data directory (its feature snapshots). */
   readonly dataDir: string;
   readonly logger: { info(obj: object, msg?: string): void };
+  /** The session store: the customer's in-session events go too. */
+  readonly sessions?: { forget(customerId: string): Promise<void> } | null;
 }
 
 /** Checks a ForgetCustomer request's id; the message never repeats the id. */
@@ -40,6 +42,7 @@ export async function forgetCustomer(deps: ForgetDeps, rawId: unknown): Promise<
   const token = customerToken(secret, customerId);
   const features = await forgetFeatures(deps.dataDir, secret, customerId, token);
   const removed = await deps.store.forgetCustomer(customerId, token);
+  await deps.sessions?.forget(customerId);
   const report: ForgetReport = {
     token,
     featuresRemoved: features.removed,

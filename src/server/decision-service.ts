@@ -1,15 +1,17 @@
 import type * as grpc from '@grpc/grpc-js';
 import { newDecisionId } from '../decisions/id';
 import type { EngineOffer, EngineRequest, EngineResult } from '../engine/types';
-import { toServiceError } from '../errors';
+import { NudgeError, toServiceError } from '../errors';
 import { withFatigue } from '../fatigue/request';
 import type { DecideBatchRequest__Output } from '../generated/nudge/v1/DecideBatchRequest';
 import type { DecideBatchResponse } from '../generated/nudge/v1/DecideBatchResponse';
 import type { DecideRequest__Output } from '../generated/nudge/v1/DecideRequest';
+import type { DecideError } from '../generated/nudge/v1/DecideError';
 import type { DecideResponse } from '../generated/nudge/v1/DecideResponse';
 import type { ScoredOffer } from '../generated/nudge/v1/ScoredOffer';
 import type { LearningStore } from '../store/types';
 import type { Admission } from './admission';
+import { withSession, type SessionInput } from './session-input';
 import type { DriftMonitor } from './drift';
 import type { DecideExecutor } from './executor';
 import { decideBatchRequest, decideRequest } from './validate';
@@ -20,6 +22,10 @@ export interface DecisionDeps {
   readonly admission: Admission;
   /** Samples answered decisions' features for drift (null: no drift monitoring). */
   readonly drift?: DriftMonitor | null;
+  /** Session features (null: no session store, campaigns see none). */
+  readonly sessions?: SessionInput | null;
+  /** Told of every decision that showed nothing (metrics). */
+  readonly onNoAction?: ((campaign: string, reason: string) => void) | null;
 }
 
 /**
@@ -43,10 +49,13 @@ export function logAndRespond(store: LearningStore, req: EngineRequest, r: Engin
     modelVersion: r.modelVersion ?? '',
     control: r.control,
     // The engine's offers as they are: the store encodes the record at once and keeps none of it.
-    offers: r.offers,
+    // A winning no-action arm is logged as the one offer, so that its outcome joins.
+    offers: r.noActionArm !== undefined ? [r.noActionArm] : r.offers,
     ...(r.features !== undefined ? { features: r.features } : {}),
+    ...(r.noAction !== undefined ? { noAction: r.noAction } : {}),
+    ...(r.session !== undefined ? { session: r.session } : {}),
   });
-  return {
+  const res: DecideResponse = {
     decisionId: id,
     offers: req.explain === true ? r.offers.map((o) => explained(o, r)) : (r.offers as DecideResponse['offers']),
     policy: r.policy,
@@ -55,14 +64,41 @@ export function logAndRespond(store: LearningStore, req: EngineRequest, r: Engin
     segment: r.segment,
     configVersion: r.configVersion,
     modelVersion: r.modelVersion ?? '',
+    noAction: r.noAction !== undefined,
+    noActionReason: r.noAction ?? '',
   };
+  if (req.explain === true && r.session !== undefined) res.session = sessionText(r.session);
+  return res;
+}
+
+function sessionText(v: Readonly<Record<string, number | string | null>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in v) out[k] = v[k] === null ? '' : String(v[k]);
+  return out;
+}
+
+/** A DecideBatch customer's own failure, with the code and status Decide would have answered. */
+export function decideError(err: unknown): DecideError {
+  if (err instanceof NudgeError) return { code: err.code, grpcCode: err.grpcStatus, message: err.message };
+  const e = toServiceError(err);
+  return { code: 'NUDGE_INTERNAL', grpcCode: e.code, message: e.details };
 }
 
 /** The engine's explanation when it made one (explain: true), else what the result itself says. */
 function explained(o: EngineOffer, r: EngineResult): ScoredOffer {
   return {
     ...o,
-    explanation: o.explanation ?? { route: r.route, policy: r.policy, draw: o.score, posteriorMean: o.probability, eligibility: 'eligible', fatigue: 'ok' },
+    explanation: o.explanation ?? {
+      route: r.route,
+      policy: r.policy,
+      draw: o.score,
+      posteriorMean: o.probability,
+      eligibility: 'eligible',
+      fatigue: 'ok',
+      value: 1,
+      levers: [],
+      expectedValue: o.probability,
+    },
   };
 }
 
@@ -75,7 +111,9 @@ function finish(
 ): void {
   let res: DecideResponse;
   try {
-    res = logAndRespond(deps.store, req, decided(), deps.drift ?? null);
+    const r = decided();
+    res = logAndRespond(deps.store, req, r, deps.drift ?? null);
+    if (r.noAction !== undefined) deps.onNoAction?.(r.campaign, r.noAction);
   } catch (err) {
     deps.admission.release();
     callback(toServiceError(err));
@@ -85,8 +123,24 @@ function finish(
   callback(null, res);
 }
 
+/** Runs the decision of an admitted request (inline: in this turn; pool: when the worker answers). */
+function run(deps: DecisionDeps, req: EngineRequest, callback: grpc.sendUnaryData<DecideResponse>): void {
+  const { executor } = deps;
+  if (executor.decideNow !== undefined) finish(deps, req, callback, () => executor.decideNow!(req));
+  else {
+    executor.decide(req).then(
+      (r) => finish(deps, req, callback, () => r),
+      (err: unknown) =>
+        finish(deps, req, callback, () => {
+          throw err;
+        }),
+    );
+  }
+}
+
 export function decisionHandlers(deps: DecisionDeps) {
   const { executor, store, admission } = deps;
+  const sessions = deps.sessions ?? null;
   return {
     Decide(call: grpc.ServerUnaryCall<DecideRequest__Output, DecideResponse>, callback: grpc.sendUnaryData<DecideResponse>): void {
       let req: EngineRequest;
@@ -97,17 +151,19 @@ export function decisionHandlers(deps: DecisionDeps) {
         callback(toServiceError(err));
         return;
       }
-      // Inline: computed in this turn, no promise per request. Pool: when the worker answers.
-      if (executor.decideNow !== undefined) finish(deps, req, callback, () => executor.decideNow!(req));
-      else {
-        executor.decide(req).then(
-          (r) => finish(deps, req, callback, () => r),
-          (err: unknown) =>
-            finish(deps, req, callback, () => {
-              throw err;
-            }),
-        );
+      // Session features: at once from memory; one round trip with the Redis session store.
+      const withS = sessions === null ? req : withSession(sessions, req);
+      if (!(withS instanceof Promise)) {
+        run(deps, withS, callback);
+        return;
       }
+      withS.then(
+        (r) => run(deps, r, callback),
+        (err: unknown) => {
+          admission.release();
+          callback(toServiceError(err));
+        },
+      );
     },
 
     DecideBatch(
@@ -122,17 +178,26 @@ export function decisionHandlers(deps: DecisionDeps) {
         callback(toServiceError(err));
         return;
       }
-      // Every decision is computed before any is logged: a failing customer fails the whole call and
-      // leaves no half-logged batch behind.
-      // allSettled: the places are released only when every customer's work is over.
-      void Promise.allSettled(reqs.map((r) => executor.decide(r))).then((settled) => {
+      // Every customer gets an answer: a decision (possibly no_action) or its own error, in the
+      // order of customer_ids. allSettled: the places are released only when all the work is over.
+      const decideOne = (r: EngineRequest): Promise<EngineResult> => {
+        if (sessions === null) return executor.decide(r);
+        const s = withSession(sessions, r);
+        return s instanceof Promise ? s.then((x) => executor.decide(x)) : executor.decide(s);
+      };
+      void Promise.allSettled(reqs.map(decideOne)).then((settled) => {
         admission.release(reqs.length);
         try {
-          const results = settled.map((s) => {
-            if (s.status === 'rejected') throw s.reason;
-            return s.value;
+          const decisions = settled.map((s, i): DecideResponse => {
+            if (s.status === 'rejected') return { error: decideError(s.reason) };
+            try {
+              if (s.value.noAction !== undefined) deps.onNoAction?.(s.value.campaign, s.value.noAction);
+              return logAndRespond(store, reqs[i]!, s.value, deps.drift ?? null);
+            } catch (err) {
+              return { error: decideError(err) };
+            }
           });
-          callback(null, { decisions: results.map((r, i) => logAndRespond(store, reqs[i]!, r, deps.drift ?? null)) });
+          callback(null, { decisions });
         } catch (err) {
           callback(toServiceError(err));
         }

@@ -1,3 +1,4 @@
+import { upgradeSaved } from '../campaigns/moments';
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
@@ -31,6 +32,8 @@ import { modelHandlers } from './model-service';
 import { privacyHandlers } from './privacy-service';
 import { Admission, EventLoopLag, lagIntervalMs } from './admission';
 import { decisionHandlers } from './decision-service';
+import { eventHandlers } from './event-service';
+import { openSessions } from './sessions';
 import { type DecideExecutor, InlineExecutor, PoolExecutor } from './executor';
 import { outcomeHandlers } from './outcome-service';
 
@@ -148,7 +151,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     const store = await openStore(options, processIndexFromEnv());
     cleanup.push(() => store.close());
 
-    const registry = await CampaignRegistry.open({ dir: options.campaignsDir, saved: store.savedCampaigns() });
+    const registry = await CampaignRegistry.open({ dir: options.campaignsDir, saved: store.savedCampaigns().map(upgradeSaved) });
     cleanup.push(() => registry.close());
     for (const e of registry.errors()) logger.warn({ file: e.file }, e.message);
     for (const c of registry.list()) store.syncCampaign(c);
@@ -169,13 +172,16 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     store.onRemoteCampaign?.((name, config) => {
       try {
         if (config === null) registry.delete(name);
-        else registry.put(config);
+        else registry.put(upgradeSaved(config));
       } catch (err) {
         logger.error({ err, campaign: name }, 'applying a campaign changed by another process failed');
       }
     });
     // After the handler above: attaching a model amends the campaign, which must reach store and workers.
     const models = new ModelRegistry(store.models, registry);
+
+    const sessions = await openSessions(options, registry);
+    cleanup.push(() => sessions.store.close());
 
     let executor: DecideExecutor;
     let features: FeatureReader | null = null;
@@ -219,6 +225,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
             store,
             campaigns: () => registry.list().map((c) => c.name),
             featureSnapshotAgeSeconds: () => featureAge.seconds(),
+            sessions: () => sessions.store.stats(),
             campaignStats: () =>
               Promise.all(registry.list().map(async (c) => campaignStats(c, store, statsKernel, '', await monitor.window(c, monitor.defaultWindowMs)))),
           });
@@ -234,13 +241,24 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
       decisionService,
       instrumentService(
         decisionService,
-        { ...decisionHandlers({ executor, store, admission, drift }), ...outcomeHandlers(store) },
+        {
+          ...decisionHandlers({
+            executor,
+            store,
+            admission,
+            drift,
+            sessions: { store: sessions.store, campaigns: registry },
+            onNoAction: metrics === null ? null : (c, reason) => metrics.noActionDecision(c, reason),
+          }),
+          ...outcomeHandlers(store),
+          ...eventHandlers({ store: sessions.store, interest: sessions.interest }),
+        },
         { service: 'nudge.v1.DecisionService', metrics, logger, auth: bearerAuth(options.decideToken, 'DecisionService') },
       ),
     );
     server.addService(
       adminService,
-      instrumentService(adminService, { ...adminHandlers({ registry, store, kernel: statsKernel, monitor }), ...modelHandlers(models), ...privacyHandlers({ store, dataDir: options.dataDir, logger }) }, {
+      instrumentService(adminService, { ...adminHandlers({ registry, store, kernel: statsKernel, monitor }), ...modelHandlers(models), ...privacyHandlers({ store, dataDir: options.dataDir, logger, sessions: sessions.store }) }, {
         service: 'nudge.v1.AdminService',
         metrics,
         logger,

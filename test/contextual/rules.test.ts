@@ -1,8 +1,7 @@
-import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LmdbStore } from '../../src/store/lmdb-store';
 import { startTestServer, type TestServer } from '../server/helpers';
-import { decide, decideError, offer, report } from './helpers';
+import { decide, offer, report } from './helpers';
 
 /** Routing, behavioural boosts, eligibility, exclusions, caps and cool-down through the gRPC service. */
 
@@ -93,9 +92,11 @@ describe('routing, eligibility and fatigue through gRPC', () => {
       expect(r.offers[0]!.offerId).not.toBe('a');
       expect(r.offers[0]!.propensity).toBeCloseTo(0.5, 12);
     }
-    const err = await decideError(ts, { campaign: 'eligible', customerId: 'y', context: { tier: 'silver' }, excludeOffers: ['a', 'b'] });
-    expect(err.code).toBe(status.FAILED_PRECONDITION);
-    expect(err.details).toContain('NUDGE_NO_ELIGIBLE_OFFER');
+    const none = await decide(ts, { campaign: 'eligible', customerId: 'y', context: { tier: 'silver' }, excludeOffers: ['a', 'b'] });
+    expect(none.offers).toEqual([]);
+    expect(none.noAction).toBe(true);
+    expect(none.noActionReason).toBe('no_eligible_offer');
+    expect(none.decisionId).not.toBe('');
   });
 
   it('caps impressions per offer and per campaign within the window', async () => {
@@ -106,8 +107,9 @@ describe('routing, eligibility and fatigue through gRPC', () => {
     }
     expect(shown.a! <= 2 && shown.b! <= 2).toBe(true);
     // Campaign cap (3) reached: nothing more for this customer in the window.
-    const err = await decideError(ts, { campaign: 'capped', customerId: 'cap-1' });
-    expect(err.code).toBe(status.FAILED_PRECONDITION);
+    const none = await decide(ts, { campaign: 'capped', customerId: 'cap-1' });
+    expect(none.noActionReason).toBe('no_eligible_offer');
+    expect(none.offers).toEqual([]);
     // Another customer is not affected.
     await decide(ts, { campaign: 'capped', customerId: 'cap-2' });
   });
@@ -116,8 +118,9 @@ describe('routing, eligibility and fatigue through gRPC', () => {
     // Excluding b forces a: after 2 impressions of a, a is capped although the campaign cap (3) is not reached.
     await decide(ts, { campaign: 'capped', customerId: 'cap-3', excludeOffers: ['b'] });
     await decide(ts, { campaign: 'capped', customerId: 'cap-3', excludeOffers: ['b'] });
-    const err = await decideError(ts, { campaign: 'capped', customerId: 'cap-3', excludeOffers: ['b'] });
-    expect(err.code).toBe(status.FAILED_PRECONDITION);
+    const none = await decide(ts, { campaign: 'capped', customerId: 'cap-3', excludeOffers: ['b'] });
+    expect(none.noActionReason).toBe('no_eligible_offer');
+    expect(none.offers).toEqual([]);
     const r = await decide(ts, { campaign: 'capped', customerId: 'cap-3', explain: true });
     expect(r.offers[0]!.offerId).toBe('b');
     expect(r.offers[0]!.explanation!.fatigue).toBe('ok');
@@ -152,8 +155,9 @@ describe('routing, eligibility and fatigue through gRPC', () => {
   it('keeps the contact history across a restart', async () => {
     await ts.stop();
     ts = await startTestServer([], {}, { dataDir: ts.dataDir, campaignsDir: ts.campaignsDir });
-    const err = await decideError(ts, { campaign: 'capped', customerId: 'cap-1' });
-    expect(err.code).toBe(status.FAILED_PRECONDITION);
+    const none = await decide(ts, { campaign: 'capped', customerId: 'cap-1' });
+    expect(none.noActionReason).toBe('no_eligible_offer');
+    expect(none.offers).toEqual([]);
     for (let i = 0; i < 10; i++) {
       const r = await decide(ts, { campaign: 'cooling', customerId: 'cool-1' });
       expect(r.offers[0]!.offerId).toBe('b');

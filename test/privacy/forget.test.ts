@@ -51,9 +51,9 @@ describe('ForgetCustomer (embedded store)', () => {
     const second = await decide(t, X);
     // The ignored offer is cooling down, so the second decision shows another one.
     expect(second.offers[0]!.offerId).not.toBe(first.offers[0]!.offerId);
-    const capped = await decide(t, X).catch((err: { code: number; details: string }) => err);
-    expect((capped as { code: number }).code).toBe(status.FAILED_PRECONDITION);
-    expect((capped as { details: string }).details).toContain('NUDGE_NO_ELIGIBLE_OFFER');
+    const capped = await decide(t, X);
+    expect(capped.noAction).toBe(true);
+    expect(capped.noActionReason).toBe('no_eligible_offer');
     const other = await decide(t, 'other-1');
     expect(other.segment).toBe('tier=silver');
 
