@@ -69,6 +69,33 @@ export interface ContextualRunInput extends RunInput {
   readonly contexts: CompiledContexts;
   readonly policyName: string;
   readonly params: PolicyParams;
+  /** The policy may not pick arm 0 (always-nudge: in a noActionArm scenario). */
+  readonly withholdNoAction?: boolean;
+}
+
+/** Counts arm-0 picks per context over the last fifth of the horizon (noActionArm scenarios). */
+class NoActionShare {
+  private readonly from: number;
+  private readonly picks: Float64Array;
+  private readonly seen: Float64Array;
+  constructor(
+    private readonly enabled: boolean,
+    horizon: number,
+    contexts: number,
+  ) {
+    this.from = Math.floor(horizon * 0.8);
+    this.picks = new Float64Array(contexts);
+    this.seen = new Float64Array(contexts);
+  }
+  record(t: number, c: number, a: number): void {
+    if (!this.enabled || t < this.from) return;
+    this.seen[c]! += 1;
+    if (a === 0) this.picks[c]! += 1;
+  }
+  result(): { noActionShare?: Float64Array } {
+    if (!this.enabled) return {};
+    return { noActionShare: this.picks.map((p, c) => (this.seen[c]! > 0 ? p / this.seen[c]! : 0)) };
+  }
 }
 
 export function isContextualPolicy(name: string): boolean {
@@ -109,7 +136,10 @@ function runLogistic(input: ContextualRunInput): RunResult {
   const H = scenario.horizon;
   const delay = scenario.feedbackDelay;
   const { priorPrecision, batchSize, propensityDraws } = readContextualParams(input.params);
-  const bandit = createLogisticThompsonBandit({ arms: k, dim: contexts.dim, priorPrecision, batchSize, propensityDraws, kernel });
+  // Always nudging: the bandit knows arms 1..k-1 only (its arm i is the scenario's arm i + 1).
+  const offset = input.withholdNoAction === true ? 1 : 0;
+  const bandit = createLogisticThompsonBandit({ arms: k - offset, dim: contexts.dim, priorPrecision, batchSize, propensityDraws, kernel });
+  const share = new NoActionShare(scenario.noActionArm, H, contexts.count);
   const { contextRng, rewardRng } = streams(scenario, input.run);
   const cap = Math.min(delay, H);
   const bufContext = new Int32Array(cap);
@@ -128,11 +158,12 @@ function runLogistic(input: ContextualRunInput): RunResult {
     rewardRng.fill(ru, len);
     for (let j = 0; j < len; j++, t++) {
       if (t > 0 && t % delay === 0) {
-        for (let i = 0; i < pending; i++) bandit.update(contexts.vectors[bufContext[i]], bufArm[i], bufReward[i]);
+        for (let i = 0; i < pending; i++) bandit.update(contexts.vectors[bufContext[i]], bufArm[i] - offset, bufReward[i]);
         pending = 0;
       }
       const c = contextOf(contexts.cumulative, cu[j]);
-      const a = bandit.choose(contexts.vectors[c]);
+      const a = bandit.choose(contexts.vectors[c]) + offset;
+      share.record(t, c, a);
       const r = contexts.rates[c * k + a];
       regret += contexts.best[c] - r;
       const reward = ru[j] < r ? 1 : 0;
@@ -145,7 +176,7 @@ function runLogistic(input: ContextualRunInput): RunResult {
     progress.at(t);
   }
   progress.end(H);
-  return { curve: curve.values, regret, rewards, steps: H };
+  return { curve: curve.values, regret, rewards, steps: H, ...share.result() };
 }
 
 function runContextFree(input: ContextualRunInput): RunResult {
@@ -163,6 +194,7 @@ function runContextFree(input: ContextualRunInput): RunResult {
   const ru = new Float64Array(window);
   const curve = new Curve(input.checkpoints);
   const ctx = new SimContext(kernel);
+  const share = new NoActionShare(scenario.noActionArm, H, contexts.count);
   let regret = 0;
   let rewards = 0;
   const progress = new StepProgress(input.onSteps, CHUNK);
@@ -181,6 +213,7 @@ function runContextFree(input: ContextualRunInput): RunResult {
     for (let j = 0; j < len; j++, t++) {
       const c = contextOf(contexts.cumulative, cu[j]);
       const a = picks[j];
+      share.record(t, c, a);
       const r = contexts.rates[c * k + a];
       regret += contexts.best[c] - r;
       const reward = ru[j] < r ? 1 : 0;
@@ -191,5 +224,5 @@ function runContextFree(input: ContextualRunInput): RunResult {
     progress.at(t);
   }
   progress.end(H);
-  return { curve: curve.values, regret, rewards, steps: H };
+  return { curve: curve.values, regret, rewards, steps: H, ...share.result() };
 }

@@ -15,6 +15,8 @@ export interface RunResult {
   readonly regret: number;
   readonly rewards: number;
   readonly steps: number;
+  /** Contextual noActionArm scenarios: share of arm-0 picks per context over the last fifth of the steps. */
+  readonly noActionShare?: Float64Array;
 }
 
 export interface RunInput {

@@ -7,6 +7,12 @@ import { z } from 'zod';
  * code. Defaults live in SCENARIO_DEFAULTS.
  */
 
+/**
+ * Policy spec prefix: the policy never picks arm 0 (the do-nothing arm of a noActionArm scenario),
+ * while regret is still measured against the best action including it: "always nudging".
+ */
+export const ALWAYS_NUDGE = 'always-nudge:';
+
 export const SCENARIO_DEFAULTS = {
   seed: 1,
   runs: 10,
@@ -59,9 +65,19 @@ export const scenarioSchema = z
     policies: z.array(z.string().min(1, 'must be a non-empty policy spec')).min(1, 'must list at least one policy'),
     checkpoints: z.number().int('must be an integer').min(2, 'must be an integer >= 2').max(10_000).default(SCENARIO_DEFAULTS.checkpoints),
     contexts: z.array(contextSchema).min(1, 'must list at least one context').optional(),
+    // Arm 0 is "do nothing" (its rate: conversion without a nudge), as with a campaign's no_action_arm.
+    noActionArm: z.boolean().default(false),
   })
   .strict()
   .superRefine((s, ctx) => {
+    s.policies.forEach((p, i) => {
+      if (p.startsWith(ALWAYS_NUDGE) && !s.noActionArm) {
+        ctx.addIssue({ code: 'custom', path: ['policies', i], message: `"${ALWAYS_NUDGE}" needs noActionArm: true (arm 0 is then the do-nothing arm)` });
+      }
+      if (p.startsWith(ALWAYS_NUDGE) && s.contexts === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['policies', i], message: `"${ALWAYS_NUDGE}" needs "contexts"` });
+      }
+    });
     const hasRates = s.arms.rates !== undefined || s.arms.rateDistribution !== undefined;
     if (s.contexts === undefined) {
       if (!hasRates) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'give exactly one of "rates" and "rateDistribution"' });
@@ -123,7 +139,7 @@ export function parseScenario(input: unknown, source = 'scenario', checkPolicy?:
     const problems: string[] = [];
     r.data.policies.forEach((spec, i) => {
       try {
-        checkPolicy(spec);
+        checkPolicy(spec.startsWith(ALWAYS_NUDGE) ? spec.slice(ALWAYS_NUDGE.length) : spec);
       } catch (err) {
         problems.push(`policies[${i}]: ${err instanceof Error ? err.message : String(err)}`);
       }

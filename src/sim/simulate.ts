@@ -6,7 +6,7 @@ import { compileContexts, isContextualPolicy, runContextual } from './contextual
 import { sumsAreExact } from './outcomes';
 import { runOne, type RunResult } from './run';
 import { samplerFor, type SamplerKind } from './samplers';
-import type { Scenario } from './scenario';
+import { ALWAYS_NUDGE, type Scenario } from './scenario';
 import { meanSe, type MeanSe } from './stats';
 
 /** The report of `nudge simulate` (also its --json output). */
@@ -27,6 +27,8 @@ export interface PolicyReport {
   /** CPU time of this process over the runs, and steps per CPU second (steadier on a busy machine). */
   readonly cpuSeconds: number;
   readonly stepsPerCpuSecond: number;
+  /** noActionArm scenarios: share of do-nothing picks per context over the last fifth of the horizon (mean over runs). */
+  readonly noActionShare?: number[];
 }
 
 export interface SimulationReport {
@@ -47,6 +49,12 @@ export interface SimulateOptions {
    * (outcomes.ts); for checks, the results are the same.
    */
   readonly perOutcomeUpdates?: boolean;
+}
+
+function meanShares(results: readonly RunResult[], n: number): number[] {
+  const out = new Array<number>(n).fill(0);
+  for (const r of results) for (let c = 0; c < n; c++) out[c]! += (r.noActionShare?.[c] ?? 0) / results.length;
+  return out;
 }
 
 /** Throws the policy factory's own error for a bad spec; used by the scenario validator. */
@@ -70,7 +78,11 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
 
   const contexts = scenario.contexts !== undefined ? compileContexts(scenario) : null;
   const reports = scenario.policies.map((spec, p): PolicyReport => {
-    const { name, params } = parsePolicySpec(spec);
+    const withhold = spec.startsWith(ALWAYS_NUDGE);
+    const { name, params } = parsePolicySpec(withhold ? spec.slice(ALWAYS_NUDGE.length) : spec);
+    if (withhold && (contexts === null || !isContextualPolicy(name))) {
+      throw new RangeError(`policy "${spec}": ${ALWAYS_NUDGE} runs a contextual policy (logistic-thompson) in a scenario with contexts`);
+    }
     const aggregate = options.perOutcomeUpdates !== true && sumsAreExact(name, params, scenario.prior, scenario.horizon);
     const results: RunResult[] = [];
     let kind: SamplerKind = 'rank';
@@ -87,7 +99,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       const cacheKey = `sim:${p}:${run}`;
       results.push(
         contexts !== null
-          ? runContextual({ scenario, contexts, run, policyName: name, params, policy, sampler, kernel, checkpoints, onSteps, cacheKey, aggregate })
+          ? runContextual({ scenario, contexts, run, policyName: name, params, policy, sampler, kernel, checkpoints, onSteps, cacheKey, aggregate, withholdNoAction: withhold })
           : runOne({ scenario, run, policy, sampler, kernel, checkpoints, onSteps, cacheKey, aggregate }),
       );
     }
@@ -109,6 +121,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       stepsPerSecond: seconds > 0 ? steps / seconds : Infinity,
       cpuSeconds,
       stepsPerCpuSecond: cpuSeconds > 0 ? steps / cpuSeconds : Infinity,
+      ...(scenario.noActionArm && contexts !== null ? { noActionShare: meanShares(results, contexts.count) } : {}),
     };
   });
   return { scenario, kernel: kernel.impl, policies: reports };
