@@ -30,6 +30,7 @@ const campaigns = [
     trigger: { '>=': [{ var: 'session.recent_views' }, 3] },
   }),
   campaignFile('capped', ['a', 'b'], { fatigue: { max_per_campaign: 1, window_ms: 3_600_000 } }),
+  campaignFile('hold-back', ['offer'], { no_action_arm: true, segment_by: ['loyalty'] }),
 ];
 
 let ts: TestServer;
@@ -173,5 +174,28 @@ describe('nothing to show is an answer', () => {
         expect(d.offers).toHaveLength(1);
       }
     });
+  });
+});
+
+describe('no_action_arm through the service', () => {
+  it('learns per segment to hold back where customers convert anyway, and to nudge elsewhere', async () => {
+    // loyal: 50 % convert without a nudge, 10 % with it; new: 5 % without, 50 % with.
+    const rate = { loyal: { 'no-action': 0.5, offer: 0.1 }, new: { 'no-action': 0.05, offer: 0.5 } } as const;
+    let seed = 15;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const late = { loyal: 0, new: 0 };
+    for (let i = 0; i < 800; i++) {
+      const loyalty = i % 2 === 0 ? 'loyal' : 'new';
+      const r = await call<object, DecideResponse__Output>(ts.decisions.Decide.bind(ts.decisions), { campaign: 'hold-back', customerId: `hb-${i}`, context: { loyalty } });
+      const chosen = r.noAction ? 'no-action' : r.offers[0]!.offerId;
+      if (r.noAction) expect(r.noActionReason).toBe('no_action_arm');
+      if (i >= 600 && r.noAction) late[loyalty]++;
+      const reward = rnd() < rate[loyalty][chosen as 'offer' | 'no-action'] ? 1 : 0;
+      const ack = await call<object, OutcomeAck__Output>(ts.decisions.ReportOutcome.bind(ts.decisions), { decisionId: r.decisionId, offerId: chosen, reward });
+      expect(ack.status).toBe('APPLIED');
+    }
+    // Of the last 100 decisions per segment.
+    expect(late.loyal).toBeGreaterThan(80);
+    expect(late.new).toBeLessThan(20);
   });
 });
