@@ -157,7 +157,7 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   calibrationWindowMs: 86_400_000,
   driftSample: 5000,
   driftEvery: 4,
-  sessionMemoryBytes: 256 * 1024 * 1024,
+  sessionMemoryBytes: 512 * 1024 * 1024,
   sessionMaxEvents: 64,
   dashboard: true,
 });
