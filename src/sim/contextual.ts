@@ -1,13 +1,14 @@
 import { createLogisticThompsonBandit } from '../contextual/bandit';
-import { inferFeatureSpecs } from '../contextual/infer';
-import { VectorBuilder } from '../contextual/vector';
 import { CONTEXTUAL_POLICIES } from '../policies/names';
 import { readContextualParams } from '../policies/logistic-thompson';
-import type { PolicyParams } from '../policies/types';
+import type { Policy, PolicyParams } from '../policies/types';
+import { contextOf, type CompiledContexts } from './contexts';
+import { NoActionShare } from './no-action-share';
 import { OutcomeBuffer } from './outcomes';
 import { StepProgress } from './progress';
 import { Rng } from './rng';
 import { freshArms, SimContext, type RunInput, type RunResult } from './run';
+import type { PickSampler } from './samplers';
 import type { Scenario } from './scenario';
 
 /**
@@ -18,84 +19,30 @@ import type { Scenario } from './scenario';
  * the same customers in the same order with the same luck (common random numbers).
  *
  * Contextual policies (CONTEXTUAL_POLICIES: logistic-thompson) see the feature vector of the context
- * (all its features: numbers as they are, strings one-hot, bias first); context-free ones ignore it
- * and run on the same Beta table, samplers and feedback buffer as in plain scenarios.
+ * (all its features: numbers as they are, strings one-hot, bias first). Context-free ones run on the
+ * same Beta tables, samplers and feedback buffers as in plain scenarios, one table per segment
+ * (scenario.segmentBy; one for all contexts when it is empty), as the engine keeps one posterior per
+ * segment of a campaign with segment_by.
+ *
+ * An always-nudge: policy (noActionArm scenarios) is never offered arm 0: its arm i is the
+ * scenario's arm i + 1, while regret stays measured against the best arm including arm 0.
  */
 
-/** A scenario's contexts compiled once: cumulative weights, true rates, best rate and vector per context. */
-export interface CompiledContexts {
-  readonly count: number;
-  /** Cumulative normalised weights; the last is exactly 1. */
-  readonly cumulative: Float64Array;
-  /** rates[c * k + a]: true rate of arm a in context c. */
-  readonly rates: Float64Array;
-  /** Largest rate per context. */
-  readonly best: Float64Array;
-  /** Feature vector of each context (VectorBuilder layout, bias at column 0). */
-  readonly vectors: readonly Float64Array[];
-  readonly dim: number;
+/** A context-free policy instance and its sampler: one per segment, as no state may be shared. */
+export interface Decider {
+  readonly policy: Policy;
+  readonly sampler: PickSampler;
 }
 
-export function compileContexts(scenario: Scenario): CompiledContexts {
-  const contexts = scenario.contexts;
-  if (contexts === undefined || contexts.length === 0) throw new RangeError('scenario.contexts must list at least one context');
-  const k = scenario.arms.count;
-  const n = contexts.length;
-  const builder = new VectorBuilder(inferFeatureSpecs(contexts.map((c) => c.features)), null);
-  const total = contexts.reduce((s, c) => s + c.weight, 0);
-  const cumulative = new Float64Array(n);
-  const rates = new Float64Array(n * k);
-  const best = new Float64Array(n);
-  let acc = 0;
-  const vectors = contexts.map((c, i) => {
-    acc += c.weight;
-    cumulative[i] = i === n - 1 ? 1 : acc / total;
-    rates.set(c.rates, i * k);
-    best[i] = Math.max(...c.rates);
-    return builder.buildFrom(c.features, new Float64Array(builder.dim));
-  });
-  return { count: n, cumulative, rates, best, vectors, dim: builder.dim };
-}
-
-/** Index of the context a uniform u in (0, 1) falls in. */
-function contextOf(cumulative: Float64Array, u: number): number {
-  let c = 0;
-  while (c < cumulative.length - 1 && u >= cumulative[c]) c++;
-  return c;
-}
-
-/** A run's input (run.ts) plus what a contextual run needs; `policy`/`sampler` serve context-free policies. */
-export interface ContextualRunInput extends RunInput {
+/** A run's input (run.ts) plus what a contextual run needs. */
+export interface ContextualRunInput extends Omit<RunInput, 'policy' | 'sampler'> {
   readonly contexts: CompiledContexts;
   readonly policyName: string;
   readonly params: PolicyParams;
+  /** One per segment (contexts.segments); unused by contextual policies. */
+  readonly deciders: readonly Decider[];
   /** The policy may not pick arm 0 (always-nudge: in a noActionArm scenario). */
   readonly withholdNoAction?: boolean;
-}
-
-/** Counts arm-0 picks per context over the last fifth of the horizon (noActionArm scenarios). */
-class NoActionShare {
-  private readonly from: number;
-  private readonly picks: Float64Array;
-  private readonly seen: Float64Array;
-  constructor(
-    private readonly enabled: boolean,
-    horizon: number,
-    contexts: number,
-  ) {
-    this.from = Math.floor(horizon * 0.8);
-    this.picks = new Float64Array(contexts);
-    this.seen = new Float64Array(contexts);
-  }
-  record(t: number, c: number, a: number): void {
-    if (!this.enabled || t < this.from) return;
-    this.seen[c]! += 1;
-    if (a === 0) this.picks[c]! += 1;
-  }
-  result(): { noActionShare?: Float64Array } {
-    if (!this.enabled) return {};
-    return { noActionShare: this.picks.map((p, c) => (this.seen[c]! > 0 ? p / this.seen[c]! : 0)) };
-  }
 }
 
 export function isContextualPolicy(name: string): boolean {
@@ -136,7 +83,6 @@ function runLogistic(input: ContextualRunInput): RunResult {
   const H = scenario.horizon;
   const delay = scenario.feedbackDelay;
   const { priorPrecision, batchSize, propensityDraws } = readContextualParams(input.params);
-  // Always nudging: the bandit knows arms 1..k-1 only (its arm i is the scenario's arm i + 1).
   const offset = input.withholdNoAction === true ? 1 : 0;
   const bandit = createLogisticThompsonBandit({ arms: k - offset, dim: contexts.dim, priorPrecision, batchSize, propensityDraws, kernel });
   const share = new NoActionShare(scenario.noActionArm, H, contexts.count);
@@ -180,16 +126,25 @@ function runLogistic(input: ContextualRunInput): RunResult {
 }
 
 function runContextFree(input: ContextualRunInput): RunResult {
-  const { scenario, contexts, policy, sampler, kernel } = input;
+  const { scenario, contexts, kernel, deciders } = input;
   const k = scenario.arms.count;
   const H = scenario.horizon;
   const delay = scenario.feedbackDelay;
-  const { table, view } = freshArms(scenario, input.cacheKey);
+  if (deciders.length !== contexts.segments) throw new RangeError(`need one decider per segment (${contexts.segments}), got ${deciders.length}`);
+  const offset = input.withholdNoAction === true ? 1 : 0;
   const { contextRng, rewardRng } = streams(scenario, input.run);
-  const outcomes = new OutcomeBuffer(Math.min(delay, H), k, input.aggregate === true);
-  // The policy's state is frozen between two feedback boundaries: draw the whole window at once.
+  // The policies' state is frozen between two feedback boundaries: draw the whole window at once.
   const window = Math.min(delay, H, CHUNK);
-  const picks = new Int32Array(window);
+  const segs = deciders.map((d, s) => ({
+    ...d,
+    ...freshArms(k - offset, scenario.prior, `${input.cacheKey}:${s}`),
+    outcomes: new OutcomeBuffer(Math.min(delay, H), k - offset, input.aggregate === true),
+    picks: new Int32Array(window),
+  }));
+  const segment = contexts.segment;
+  const needed = new Int32Array(segs.length);
+  const cursor = new Int32Array(segs.length);
+  const cs = new Int32Array(window);
   const cu = new Float64Array(window);
   const ru = new Float64Array(window);
   const curve = new Curve(input.checkpoints);
@@ -201,24 +156,39 @@ function runContextFree(input: ContextualRunInput): RunResult {
   let nextFeedback = delay;
   for (let t = 0; t < H; ) {
     if (t === nextFeedback) {
-      outcomes.flush(table, policy, t + 1);
+      for (const s of segs) s.outcomes.flush(s.table, s.policy, t + 1);
       nextFeedback += delay;
     }
     const len = Math.min(H, nextFeedback, t + window) - t;
     ctx.now = t + 1;
-    view.version = table.meta[1];
-    sampler.pick(view, len, picks, ctx);
     contextRng.fill(cu, len);
     rewardRng.fill(ru, len);
-    for (let j = 0; j < len; j++, t++) {
+    // Customers first: each segment then draws exactly as many picks as it meets customers, and
+    // hands them out in order (its picks are i.i.d. while its posterior is frozen).
+    needed.fill(0);
+    cursor.fill(0);
+    for (let j = 0; j < len; j++) {
       const c = contextOf(contexts.cumulative, cu[j]);
-      const a = picks[j];
+      cs[j] = c;
+      needed[segment[c]]++;
+    }
+    for (let s = 0; s < segs.length; s++) {
+      if (needed[s] === 0) continue;
+      const seg = segs[s];
+      seg.view.version = seg.table.meta[1];
+      seg.sampler.pick(seg.view, needed[s], seg.picks, ctx);
+    }
+    for (let j = 0; j < len; j++, t++) {
+      const c = cs[j];
+      const seg = segs[segment[c]];
+      const p = seg.picks[cursor[segment[c]]++];
+      const a = p + offset;
       share.record(t, c, a);
       const r = contexts.rates[c * k + a];
       regret += contexts.best[c] - r;
       const reward = ru[j] < r ? 1 : 0;
       rewards += reward;
-      outcomes.record(a, reward);
+      seg.outcomes.record(p, reward);
       curve.at(t + 1, regret);
     }
     progress.at(t);

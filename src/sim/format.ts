@@ -4,7 +4,7 @@ import type { SimulationReport } from './simulate';
 export function formatSimulation(report: SimulationReport): string {
   const s = report.scenario;
   const lines = [
-    `scenario ${s.name}: ${s.runs} runs x ${s.horizon} steps, ${s.arms.count} arms, feedbackDelay ${s.feedbackDelay}, churn ${s.churn}, ${s.drift.length} drift(s); kernel ${report.kernel}`,
+    `scenario ${s.name}: ${s.runs} runs x ${s.horizon} steps, ${s.arms.count} arms, feedbackDelay ${s.feedbackDelay}, churn ${s.churn}, ${s.drift.length} drift(s)${s.noActionArm ? ', arm 0 = no action' : ''}${s.segmentBy.length > 0 ? `, segmentBy ${s.segmentBy.join(',')}` : ''}; kernel ${report.kernel}`,
   ];
   const rows = [...report.policies].sort((a, b) => a.cumulativeRegret.mean - b.cumulativeRegret.mean);
   const w = Math.max(6, ...rows.map((r) => r.policy.length));
@@ -14,18 +14,16 @@ export function formatSimulation(report: SimulationReport): string {
       `${r.policy.padEnd(w)}  ${r.cumulativeRegret.mean.toFixed(1).padStart(12)} ${r.cumulativeRegret.se.toFixed(1).padStart(10)}  ${r.rewardRate.mean.toFixed(5).padStart(11)}  ${(r.stepsPerSecond / 1e6).toFixed(2).padStart(9)}M`,
     );
   }
-  if (s.noActionArm && s.contexts !== undefined) {
-    lines.push('do-nothing share (arm 0) per context over the last fifth of the steps:');
-    const names = s.contexts.map((c, i) => contextName(c.features, i));
-    for (const r of rows) {
-      const shares = r.noActionShare ?? [];
-      lines.push(`  ${r.policy.padEnd(w)}  ${names.map((n, i) => `${n} ${((shares[i] ?? 0) * 100).toFixed(1)}%`).join('  ')}`);
+  const shared = rows.filter((r) => r.noActionShare !== undefined);
+  if (shared.length > 0) {
+    lines.push('no-action (arm 0) share per context over the last fifth of the steps, mean ± SE over runs:');
+    const cols = shared[0].noActionShare!.map((c) => c.context);
+    const cw = Math.max(14, ...cols.map((c) => c.length));
+    lines.push(`${'policy'.padEnd(w)}  ${cols.map((c) => c.padStart(cw)).join('  ')}`);
+    for (const r of shared) {
+      const cells = r.noActionShare!.map((c) => `${(c.mean * 100).toFixed(1)}% ± ${(c.se * 100).toFixed(1)}`.padStart(cw));
+      lines.push(`${r.policy.padEnd(w)}  ${cells.join('  ')}`);
     }
   }
   return lines.join('\n') + '\n';
-}
-
-function contextName(features: Readonly<Record<string, number | string>>, i: number): string {
-  const name = features['name'];
-  return typeof name === 'string' ? name : `context ${i}`;
 }

@@ -15,7 +15,7 @@ export interface RunResult {
   readonly regret: number;
   readonly rewards: number;
   readonly steps: number;
-  /** Contextual noActionArm scenarios: share of arm-0 picks per context over the last fifth of the steps. */
+  /** noActionArm scenarios: share of no-action picks per context over the late steps (no-action-share.ts). */
   readonly noActionShare?: Float64Array;
 }
 
@@ -119,10 +119,9 @@ function stepsToSums(tally: Tally, picks: Int32Array, uniforms: Float64Array, ra
  * in locals and appends to the outcome buffer; checkpoints split it into segments instead of being
  * tested at every step.
  */
-/** A run's arm table at the scenario prior, and the one ArmsView over it. */
-export function freshArms(scenario: Scenario, cacheKey: string): { table: ArmTable; view: MutableView } {
-  const k = scenario.arms.count;
-  const [pa, pb] = scenario.prior;
+/** A run's arm table of k arms at the given prior, and the one ArmsView over it. */
+export function freshArms(k: number, prior: readonly [number, number], cacheKey: string): { table: ArmTable; view: MutableView } {
+  const [pa, pb] = prior;
   const table = createArmTable(new Float64Array(armTableWords(k)), k, k);
   for (let i = 0; i < k; i++) setPrior(table, i, pa, pb);
   const ones = new Float64Array(k).fill(1);
@@ -147,7 +146,7 @@ export function runOne(input: RunInput): RunResult {
   const delay = scenario.feedbackDelay;
   const [pa, pb] = scenario.prior;
 
-  const { table, view } = freshArms(scenario, input.cacheKey);
+  const { table, view } = freshArms(k, scenario.prior, input.cacheKey);
   const world = new World(scenario, input.run);
   const rewardRng = new Rng(scenario.seed, input.run, 2);
   const rates = world.rates;

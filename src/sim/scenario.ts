@@ -13,6 +13,11 @@ import { z } from 'zod';
  */
 export const ALWAYS_NUDGE = 'always-nudge:';
 
+/** A scenario policy entry split into the always-nudge: flag and the policy spec proper. */
+export function splitAlwaysNudge(entry: string): { withhold: boolean; spec: string } {
+  return entry.startsWith(ALWAYS_NUDGE) ? { withhold: true, spec: entry.slice(ALWAYS_NUDGE.length) } : { withhold: false, spec: entry };
+}
+
 export const SCENARIO_DEFAULTS = {
   seed: 1,
   runs: 10,
@@ -66,17 +71,29 @@ export const scenarioSchema = z
     checkpoints: z.number().int('must be an integer').min(2, 'must be an integer >= 2').max(10_000).default(SCENARIO_DEFAULTS.checkpoints),
     contexts: z.array(contextSchema).min(1, 'must list at least one context').optional(),
     // Arm 0 is "do nothing" (its rate: conversion without a nudge), as with a campaign's no_action_arm.
-    noActionArm: z.boolean().default(false),
+    noActionArm: z.boolean('must be true or false').default(false),
+    // Context-free policies keep one posterior per distinct value of these features (a campaign's segment_by).
+    segmentBy: z.array(z.string('must be a feature name').min(1, 'must be a non-empty feature name'), 'must be a list of feature names').default([]),
   })
   .strict()
   .superRefine((s, ctx) => {
     s.policies.forEach((p, i) => {
-      if (p.startsWith(ALWAYS_NUDGE) && !s.noActionArm) {
+      if (splitAlwaysNudge(p).withhold && !s.noActionArm) {
         ctx.addIssue({ code: 'custom', path: ['policies', i], message: `"${ALWAYS_NUDGE}" needs noActionArm: true (arm 0 is then the do-nothing arm)` });
       }
-      if (p.startsWith(ALWAYS_NUDGE) && s.contexts === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['policies', i], message: `"${ALWAYS_NUDGE}" needs "contexts"` });
-      }
+    });
+    // Both are keyed by context: without contexts there is nothing to hold back for, or to segment by.
+    if (s.noActionArm && s.contexts === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['noActionArm'], message: 'needs "contexts" (arm 0\'s rate, the conversion without a nudge, is given per context)' });
+    }
+    if (s.segmentBy.length > 0 && s.contexts === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['segmentBy'], message: 'needs "contexts" (segments are keyed by context features)' });
+    }
+    s.segmentBy.forEach((name, i) => {
+      if (name === '') return; // reported by the field's own check
+      if (s.segmentBy.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: ['segmentBy', i], message: `"${name}" is listed twice` });
+      const without = (s.contexts ?? []).findIndex((c) => !Object.prototype.hasOwnProperty.call(c.features, name));
+      if (without !== -1) ctx.addIssue({ code: 'custom', path: ['segmentBy', i], message: `"${name}" is not a feature of contexts[${without}]` });
     });
     const hasRates = s.arms.rates !== undefined || s.arms.rateDistribution !== undefined;
     if (s.contexts === undefined) {
@@ -139,7 +156,7 @@ export function parseScenario(input: unknown, source = 'scenario', checkPolicy?:
     const problems: string[] = [];
     r.data.policies.forEach((spec, i) => {
       try {
-        checkPolicy(spec.startsWith(ALWAYS_NUDGE) ? spec.slice(ALWAYS_NUDGE.length) : spec);
+        checkPolicy(splitAlwaysNudge(spec).spec);
       } catch (err) {
         problems.push(`policies[${i}]: ${err instanceof Error ? err.message : String(err)}`);
       }

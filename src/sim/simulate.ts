@@ -2,11 +2,13 @@ import { getKernel } from '../kernel';
 import type { Kernel } from '../kernel/types';
 import { createPolicy, parsePolicySpec } from '../policies';
 import { logCheckpoints } from './checkpoints';
-import { compileContexts, isContextualPolicy, runContextual } from './contextual';
+import { compileContexts } from './contexts';
+import { isContextualPolicy, runContextual, type Decider } from './contextual';
+import { meanShares } from './no-action-share';
 import { sumsAreExact } from './outcomes';
 import { runOne, type RunResult } from './run';
 import { samplerFor, type SamplerKind } from './samplers';
-import { ALWAYS_NUDGE, type Scenario } from './scenario';
+import { splitAlwaysNudge, type Scenario } from './scenario';
 import { meanSe, type MeanSe } from './stats';
 
 /** The report of `nudge simulate` (also its --json output). */
@@ -27,8 +29,11 @@ export interface PolicyReport {
   /** CPU time of this process over the runs, and steps per CPU second (steadier on a busy machine). */
   readonly cpuSeconds: number;
   readonly stepsPerCpuSecond: number;
-  /** noActionArm scenarios: share of do-nothing picks per context over the last fifth of the horizon (mean over runs). */
-  readonly noActionShare?: number[];
+  /**
+   * noActionArm scenarios: per context (in scenario order, with its label), the share of no-action
+   * (arm 0) picks over the last fifth of the horizon, mean over runs with its standard error.
+   */
+  readonly noActionShare?: { readonly context: string; readonly mean: number; readonly se: number }[];
 }
 
 export interface SimulationReport {
@@ -51,12 +56,6 @@ export interface SimulateOptions {
   readonly perOutcomeUpdates?: boolean;
 }
 
-function meanShares(results: readonly RunResult[], n: number): number[] {
-  const out = new Array<number>(n).fill(0);
-  for (const r of results) for (let c = 0; c < n; c++) out[c]! += (r.noActionShare?.[c] ?? 0) / results.length;
-  return out;
-}
-
 /** Throws the policy factory's own error for a bad spec; used by the scenario validator. */
 export function checkPolicySpec(spec: string): void {
   const { name, params } = parsePolicySpec(spec);
@@ -77,12 +76,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     : undefined;
 
   const contexts = scenario.contexts !== undefined ? compileContexts(scenario) : null;
-  const reports = scenario.policies.map((spec, p): PolicyReport => {
-    const withhold = spec.startsWith(ALWAYS_NUDGE);
-    const { name, params } = parsePolicySpec(withhold ? spec.slice(ALWAYS_NUDGE.length) : spec);
-    if (withhold && (contexts === null || !isContextualPolicy(name))) {
-      throw new RangeError(`policy "${spec}": ${ALWAYS_NUDGE} runs a contextual policy (logistic-thompson) in a scenario with contexts`);
-    }
+  const reports = scenario.policies.map((entry, p): PolicyReport => {
+    const { withhold, spec } = splitAlwaysNudge(entry);
+    const { name, params } = parsePolicySpec(spec);
+    if (withhold && contexts === null) throw new RangeError(`policy "${entry}": always-nudge: needs a noActionArm scenario with contexts`);
     const aggregate = options.perOutcomeUpdates !== true && sumsAreExact(name, params, scenario.prior, scenario.horizon);
     const results: RunResult[] = [];
     let kind: SamplerKind = 'rank';
@@ -90,8 +87,11 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     const cpu0 = process.cpuUsage();
     for (let run = 0; run < scenario.runs; run++) {
       // A fresh instance per run: no cache or scratch state carries over between runs.
-      const policy = createPolicy(name, params);
-      const sampler = samplerFor(policy, options.forceRank === true);
+      const decider = (): Decider => {
+        const policy = createPolicy(name, params);
+        return { policy, sampler: samplerFor(policy, options.forceRank === true) };
+      };
+      const { policy, sampler } = decider();
       // A contextual policy decides step by step through its own bandit (src/sim/contextual.ts).
       kind = contexts !== null && isContextualPolicy(name) ? 'rank' : sampler.kind;
       // Seeds differ per (run, policy) but are fixed by the scenario seed.
@@ -99,7 +99,12 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       const cacheKey = `sim:${p}:${run}`;
       results.push(
         contexts !== null
-          ? runContextual({ scenario, contexts, run, policyName: name, params, policy, sampler, kernel, checkpoints, onSteps, cacheKey, aggregate, withholdNoAction: withhold })
+          ? runContextual({
+              scenario, contexts, run, policyName: name, params, kernel, checkpoints, onSteps, cacheKey, aggregate,
+              // One instance per segment: each keeps its own posterior, caches and scratch.
+              deciders: [{ policy, sampler }, ...Array.from({ length: contexts.segments - 1 }, decider)],
+              withholdNoAction: withhold,
+            })
           : runOne({ scenario, run, policy, sampler, kernel, checkpoints, onSteps, cacheKey, aggregate }),
       );
     }
@@ -112,7 +117,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       return { step, mean: ms.mean, se: ms.se };
     });
     return {
-      policy: spec,
+      policy: entry,
       sampler: kind,
       cumulativeRegret: meanSe(results.map((r) => r.regret)),
       rewardRate: meanSe(results.map((r) => r.rewards / r.steps)),
@@ -121,7 +126,9 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       stepsPerSecond: seconds > 0 ? steps / seconds : Infinity,
       cpuSeconds,
       stepsPerCpuSecond: cpuSeconds > 0 ? steps / cpuSeconds : Infinity,
-      ...(scenario.noActionArm && contexts !== null ? { noActionShare: meanShares(results, contexts.count) } : {}),
+      ...(scenario.noActionArm && contexts !== null
+        ? { noActionShare: meanShares(results, contexts.count).map((ms, c) => ({ context: contexts.labels[c], mean: ms.mean, se: ms.se })) }
+        : {}),
     };
   });
   return { scenario, kernel: kernel.impl, policies: reports };
