@@ -63,7 +63,7 @@ describe('defaults', () => {
       description: '',
       policy: 'thompson',
       policyParams: {},
-      offers: ['a', 'b', 'c'].map((id) => ({ id, attributes: {}, priorAlpha: 1, priorBeta: 1, value: 1, weight: 1, eligibility: null })),
+      offers: ['a', 'b', 'c'].map((id) => ({ id, attributes: {}, priorAlpha: 1, priorBeta: 1, value: 1, weight: 1, eligibility: null, minProbability: 0 })),
       controlShare: 0,
       defaultOffer: 'a',
       rewardWaitMs: 0,
@@ -79,6 +79,13 @@ describe('defaults', () => {
       modelPriorWeight: 10,
       modelBlend: 0.5,
       model: null,
+      sessionFeatures: [],
+      sessionTimeoutMs: 1_800_000,
+      trigger: null,
+      triggerModels: [],
+      noActionArm: false,
+      levers: [],
+      minProbability: 0,
     };
     expect(c).toEqual(expected);
   });

@@ -35,7 +35,7 @@ describe('reflection', () => {
 
   it('describes DecisionService and AdminService with their methods and types', async () => {
     const d = await describeService(ts.server.address, 'nudge.v1.DecisionService');
-    expect(d.methods.map((m) => m.name).sort()).toEqual(['Decide', 'DecideBatch', 'ReportOutcome', 'StreamOutcomes']);
+    expect(d.methods.map((m) => m.name).sort()).toEqual(['Decide', 'DecideBatch', 'ReportOutcome', 'StreamEvents', 'StreamOutcomes', 'TrackEvent']);
     const decide = d.methods.find((m) => m.name === 'Decide')!;
     expect(decide.inputType).toBe('.nudge.v1.DecideRequest');
     expect(decide.outputType).toBe('.nudge.v1.DecideResponse');

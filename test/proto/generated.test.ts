@@ -61,7 +61,7 @@ describe('loadNudgeProto', () => {
     const proto = loadNudgeProto();
     expect(loadNudgeProto()).toBe(proto);
     expect(typeof proto.nudge.v1.DecisionService).toBe('function');
-    expect(Object.keys(proto.nudge.v1.DecisionService.service).sort()).toEqual(['Decide', 'DecideBatch', 'ReportOutcome', 'StreamOutcomes']);
+    expect(Object.keys(proto.nudge.v1.DecisionService.service).sort()).toEqual(['Decide', 'DecideBatch', 'ReportOutcome', 'StreamEvents', 'StreamOutcomes', 'TrackEvent']);
     expect(Object.keys(proto.nudge.v1.AdminService.service).sort()).toEqual(
       ['ActivateModel', 'DeleteCampaign', 'ForgetCustomer', 'GetCampaign', 'GetCampaignStats', 'ListCampaigns', 'ListModels', 'PutCampaign', 'PutModel', 'RollbackModel'],
     );
