@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MAX_EVENTS_PER_CUSTOMER } from './sessions/memory';
 
 /**
  * Server options: every default in one object, one validator at the edge (environment or the object a
@@ -177,6 +178,13 @@ function checkInt(name: string, v: unknown, min: number, what: string): number {
   return v;
 }
 
+// The session record stores its event count in 16 bits (src/sessions/memory.ts).
+function checkSessionMaxEvents(v: unknown): number {
+  const n = checkInt('sessionMaxEvents', v, 1, 'a positive integer');
+  if (n > MAX_EVENTS_PER_CUSTOMER) throw new RangeError(`options.sessionMaxEvents must be at most ${MAX_EVENTS_PER_CUSTOMER}`);
+  return n;
+}
+
 function checkListen(v: unknown, name = 'listen'): string {
   const s = checkString(name, v);
   const m = /^(.+):(\d{1,5})$/.exec(s);
@@ -288,7 +296,7 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     driftSample: checkInt('driftSample', o.driftSample, 100, 'an integer >= 100'),
     driftEvery: checkInt('driftEvery', o.driftEvery, 1, 'a positive integer'),
     sessionMemoryBytes: checkInt('sessionMemoryBytes', o.sessionMemoryBytes, 1024 * 1024, 'at least 1 MiB'),
-    sessionMaxEvents: checkInt('sessionMaxEvents', o.sessionMaxEvents, 1, 'a positive integer'),
+    sessionMaxEvents: checkSessionMaxEvents(o.sessionMaxEvents),
     dashboard: o.dashboard,
   });
 }

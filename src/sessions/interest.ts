@@ -1,6 +1,9 @@
 import type { SessionEvent, SessionInterest, SessionPlan } from './types';
 
-/** What is worth keeping: the union over every campaign's session features. */
+/**
+ * What is worth keeping: the union over every campaign's session features. A plan without features
+ * reads no events, so its timeout does not lengthen the horizon.
+ */
 export function sessionInterest(plans: Iterable<SessionPlan>): SessionInterest {
   const types = new Map<string, Set<string>>();
   let horizonMs = 0;
@@ -23,13 +26,19 @@ export function sessionInterest(plans: Iterable<SessionPlan>): SessionInterest {
 
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 
-/** The event with only the properties some campaign reads for its type (memory is spent on nothing else). */
+/**
+ * The event with only the properties some campaign reads for its type: memory (and Redis) is spent
+ * on nothing else. Both stores apply it in append, so callers hand events over as validated; an
+ * event whose properties are all kept is returned as it is.
+ */
 export function keepProperties(e: SessionEvent, interest: SessionInterest): SessionEvent {
   const keys = interest.types.get(e.type);
-  if (keys === undefined || keys.size === 0) return e.properties === NONE ? e : { ...e, properties: NONE };
   let kept: Record<string, string> | null = null;
-  for (const k of keys) {
-    if (Object.prototype.hasOwnProperty.call(e.properties, k)) (kept ??= {})[k] = e.properties[k]!;
+  let all = true;
+  for (const k in e.properties) {
+    if (keys !== undefined && keys.has(k)) (kept ??= {})[k] = e.properties[k]!;
+    else all = false;
   }
-  return { ...e, properties: kept ?? NONE };
+  if (all) return e;
+  return { type: e.type, ts: e.ts, sessionId: e.sessionId, value: e.value, properties: kept ?? NONE };
 }

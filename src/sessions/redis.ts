@@ -1,6 +1,7 @@
-import type { Cluster, Redis } from 'ioredis';
-import { EventCodec } from './codec';
+import type { RedisClient } from '../store/redis/connect';
+import { Decoder, Encoder } from './codec';
 import { keepProperties, sessionInterest } from './interest';
+import { MAX_EVENTS_PER_CUSTOMER } from './memory';
 import type { SessionEvent, SessionInterest, SessionStore, SessionStoreStats } from './types';
 
 export interface RedisSessionOptions {
@@ -8,42 +9,65 @@ export interface RedisSessionOptions {
   readonly maxEventsPerCustomer: number;
 }
 
-/** One key per customer, so a customer is one Redis Cluster slot and customers spread over the cluster. */
+/**
+ * One key per customer; the hash tag is the whole id, so a customer is one Redis Cluster slot and
+ * customers spread over the cluster. Kept here, not in store/redis/keys.ts: only this file reads it.
+ */
 export const sessionKey = (customerId: string): string => `nudge:s:{${customerId}}`;
 
 /**
- * Appends, trims to the newest N and renews the expiry in one atomic step: ARGV[1] = N,
- * ARGV[2] = expiry (ms), ARGV[3..] = encoded events.
+ * Appends, trims to the newest N and keeps the key alive for the horizon, in one atomic step.
+ * KEYS[1] the customer's list; ARGV[1] = N, ARGV[2] = time to live (ms), ARGV[3..] = encoded events.
+ * RPUSH in chunks: Lua's unpack fails beyond a few thousand values. The expiry only ever lengthens:
+ * an earlier append may have carried an event stamped a little in the future.
  */
 const APPEND_LUA = `
-redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local key = KEYS[1]
+local n = #ARGV
+for i = 3, n, 1000 do
+  redis.call('RPUSH', key, unpack(ARGV, i, math.min(i + 999, n)))
+end
+redis.call('LTRIM', key, -tonumber(ARGV[1]), -1)
+local ttl = tonumber(ARGV[2])
+if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
 return 1`;
 
-type SessionClient = (Redis | Cluster) & {
+/** Beyond the horizon, so that the newest event outlives the longest window it can fall in. */
+const TTL_GRACE_MS = 1000;
+
+type SessionClient = RedisClient & {
   nudgeSessionAppend(key: string, max: number, ttlMs: number, ...events: Buffer[]): Promise<number>;
 };
 
 /**
- * Sessions in Redis beside the Redis store (docs/events.md): every replica reads the same events, and
- * they survive a restart of Nudge. Memory is Redis's, bounded per customer by the trim and overall by
- * the expiry (the longest session timeout or window of any campaign): this process keeps nothing, so
- * stats() reports zeros.
+ * Sessions in Redis beside the Redis store (docs/events-storage.md): every replica reads the same
+ * events, and they survive a restart of Nudge. The key is a list with one encoded event per element
+ * (codec.ts, names inline: dictionary ids would differ between processes), so LTRIM drops whole
+ * events. Appends from several replicas interleave in the list; read orders by time.
+ *
+ * Memory is Redis's, bounded per customer by the trim and overall by the expiry (the horizon): this
+ * process keeps nothing, and counting customers would take a scan, so stats() reports zeros.
+ * The store owns the client it is given: close() quits it.
  */
 export class RedisSessionStore implements SessionStore {
   private readonly client: SessionClient;
   private readonly maxEvents: number;
-  private readonly codec = new EventCodec(null);
+  private readonly encoder = new Encoder(null);
+  private readonly decoder = new Decoder(null);
   private interest: SessionInterest = sessionInterest([]);
 
-  constructor(client: Redis | Cluster, options: RedisSessionOptions) {
-    if (typeof client !== 'object' || client === null) throw new TypeError('client must be an ioredis client');
+  constructor(client: RedisClient, options: RedisSessionOptions) {
+    if (typeof client !== 'object' || client === null || typeof client.defineCommand !== 'function') {
+      throw new TypeError('client must be an ioredis client (Redis or Cluster)');
+    }
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     const max = options.maxEventsPerCustomer;
     if (typeof max !== 'number') throw new TypeError('options.maxEventsPerCustomer must be a number');
-    if (!Number.isInteger(max) || max < 1 || max > 65535) throw new RangeError('options.maxEventsPerCustomer must be an integer in [1, 65535]');
+    if (!Number.isInteger(max) || max < 1 || max > MAX_EVENTS_PER_CUSTOMER) {
+      throw new RangeError(`options.maxEventsPerCustomer must be an integer in [1, ${MAX_EVENTS_PER_CUSTOMER}], got ${max}`);
+    }
     this.maxEvents = max;
+    // A fixed key count: ioredis then routes the script (auto-pipelined too) by its key.
     client.defineCommand('nudgeSessionAppend', { numberOfKeys: 1, lua: APPEND_LUA });
     this.client = client as SessionClient;
   }
@@ -57,20 +81,32 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async append(customerId: string, events: readonly SessionEvent[]): Promise<void> {
-    const kept = events.filter((e) => this.wants(e.type));
+    const now = Date.now();
+    const horizon = this.interest.horizonMs;
+    const kept: SessionEvent[] = [];
+    for (const e of events) if (e.ts >= now - horizon && this.wants(e.type)) kept.push(e);
     if (kept.length === 0) return;
-    // Each event its own list element: a trim then drops whole events.
-    const encoded = kept.map((e) => this.codec.encode([keepProperties(e, this.interest)]));
-    // A second over the horizon: the newest event must outlive the longest window it can fall in.
-    await this.client.nudgeSessionAppend(sessionKey(customerId), this.maxEvents, this.interest.horizonMs + 1000, ...encoded);
+    // In time order within one append, so that the trim keeps the newest of a late batch.
+    kept.sort((a, b) => a.ts - b.ts);
+    const from = Math.max(0, kept.length - this.maxEvents);
+    const encoded: Buffer[] = [];
+    for (let i = from; i < kept.length; i++) {
+      encoded.push(this.encoder.begin().event(keepProperties(kept[i]!, this.interest)).bytes());
+    }
+    const ahead = Math.max(0, kept[kept.length - 1]!.ts - now);
+    await this.client.nudgeSessionAppend(sessionKey(customerId), this.maxEvents, Math.ceil(horizon + ahead + TTL_GRACE_MS), ...encoded);
   }
 
   async read(customerId: string, now: number): Promise<readonly SessionEvent[]> {
     const raw = await this.client.lrangeBuffer(sessionKey(customerId), 0, -1);
     const oldest = now - this.interest.horizonMs;
     const out: SessionEvent[] = [];
-    for (const b of raw) for (const e of this.codec.decode(b)) if (e.ts >= oldest) out.push(e);
-    // Appends from several replicas interleave: order by time (stable for equal times).
+    const d = this.decoder;
+    for (const b of raw) {
+      d.begin(b.toString('latin1'), false);
+      if (d.ts() >= oldest) out.push(d.rest());
+    }
+    // Stable: events of equal time keep the order Redis has them in.
     return out.sort((a, b) => a.ts - b.ts);
   }
 

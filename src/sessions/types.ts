@@ -73,7 +73,11 @@ export interface SessionStore {
   setInterest(interest: SessionInterest): void;
   /** True when some campaign reads events of this type. */
   wants(type: string): boolean;
-  /** Keeps the customer's events (already filtered to the interest's properties); in order given. */
+  /**
+   * Keeps the customer's events as validated: the store itself keeps only the types the interest
+   * wants, only the properties it reads (keepProperties in interest.ts), none older than the horizon,
+   * and keeps them in time order (a late event goes among the earlier ones).
+   */
   append(customerId: string, events: readonly SessionEvent[]): Promise<void>;
   /**
    * The customer's kept events, oldest first, none older than the interest's horizon before `now`.

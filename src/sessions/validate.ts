@@ -15,28 +15,38 @@ export const EVENT_LIMITS = Object.freeze({
 
 export type ValidatedEvent = { ok: true; customerId: string; event: SessionEvent } | { ok: false; reason: string };
 
-/** Checks one Event as proto-loader decodes it; `now` resolves timestamp_ms 0. */
+/**
+ * Checks one Event as proto-loader decodes it; `now` resolves timestamp_ms 0. Properties are kept
+ * whole here: the store keeps only those some campaign reads (keepProperties in interest.ts).
+ */
 export function validateEvent(e: Event__Output, now: number): ValidatedEvent {
   const L = EVENT_LIMITS;
-  const customerId = e.customerId;
-  if (typeof customerId !== 'string' || customerId === '') return { ok: false, reason: 'customer_id is required' };
-  if (customerId.length > L.customerIdLength) return { ok: false, reason: `customer_id must be at most ${L.customerIdLength} characters` };
-  const type = e.type;
-  if (typeof type !== 'string' || type === '') return { ok: false, reason: 'type is required' };
-  if (type.length > L.typeLength) return { ok: false, reason: `type must be at most ${L.typeLength} characters` };
+  const customerId = e.customerId ?? '';
+  if (customerId === '') return invalid('customer_id is required');
+  if (customerId.length > L.customerIdLength) return invalid(`customer_id must be at most ${L.customerIdLength} characters (got ${customerId.length})`);
+  const type = e.type ?? '';
+  if (type === '') return invalid('type is required');
+  if (type.length > L.typeLength) return invalid(`type must be at most ${L.typeLength} characters (got ${type.length})`);
   const sessionId = e.sessionId ?? '';
-  if (sessionId.length > L.sessionIdLength) return { ok: false, reason: `session_id must be at most ${L.sessionIdLength} characters` };
+  if (sessionId.length > L.sessionIdLength) return invalid(`session_id must be at most ${L.sessionIdLength} characters (got ${sessionId.length})`);
   const t = Number(e.timestampMs ?? 0);
-  if (!Number.isFinite(t) || t < 0) return { ok: false, reason: 'timestamp_ms must be >= 0 (0 means now)' };
-  if (t - now > L.maxFutureMs) return { ok: false, reason: `timestamp_ms is ${t - now} ms in the future; at most ${L.maxFutureMs}` };
+  if (!Number.isFinite(t) || t < 0) return invalid(`timestamp_ms must be >= 0 (0 means now), got ${t}`);
+  if (t - now > L.maxFutureMs) return invalid(`timestamp_ms is ${t - now} ms in the future; at most ${L.maxFutureMs}`);
   const value = e.value ?? 0;
-  if (!Number.isFinite(value)) return { ok: false, reason: 'value must be a finite number' };
+  if (!Number.isFinite(value)) return invalid(`value must be a finite number, got ${value}`);
   const properties = e.properties ?? {};
   let n = 0;
   for (const k in properties) {
-    if (++n > L.properties) return { ok: false, reason: `properties must have at most ${L.properties} entries` };
-    if (k.length > L.propertyKeyLength) return { ok: false, reason: `properties keys must be at most ${L.propertyKeyLength} characters` };
-    if (properties[k]!.length > L.propertyValueLength) return { ok: false, reason: `properties[${k}] must be at most ${L.propertyValueLength} characters` };
+    if (++n > L.properties) return invalid(`properties must have at most ${L.properties} entries (got ${Object.keys(properties).length})`);
+    if (k.length > L.propertyKeyLength) {
+      return invalid(`properties key "${k.slice(0, 16)}..." must be at most ${L.propertyKeyLength} characters (got ${k.length})`);
+    }
+    const v = properties[k]!;
+    if (v.length > L.propertyValueLength) return invalid(`properties[${k}] must be at most ${L.propertyValueLength} characters (got ${v.length})`);
   }
   return { ok: true, customerId, event: { type, ts: t === 0 ? now : t, sessionId, value, properties } };
+}
+
+function invalid(reason: string): ValidatedEvent {
+  return { ok: false, reason };
 }
