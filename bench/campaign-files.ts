@@ -23,11 +23,26 @@ export function benchCampaign(offers: number): Record<string, unknown> {
   };
 }
 
+/** bench-<offers> plus three session features (issue 15) and no trigger: every Decide pays the aggregation. */
+export function benchSessionCampaign(offers: number): Record<string, unknown> {
+  return {
+    ...benchCampaign(offers),
+    name: `bench-session-${offers}`,
+    description: `Benchmark campaign with ${offers} offers and three session features`,
+    session_features: [
+      { name: 'pricing_views', event_types: ['view_pricing'], aggregate: 'count', window_ms: 600_000 },
+      { name: 'cart_value', event_types: ['add_to_cart'], aggregate: 'sum' },
+      { name: 'last_plan', event_types: ['view_pricing'], aggregate: 'last', property: 'plan' },
+    ],
+  };
+}
+
 /** Writes one file per offer count; returns the directory. */
 export function writeBenchCampaigns(dir: string, offerCounts: readonly number[]): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const n of offerCounts) {
     fs.writeFileSync(path.join(dir, `${benchCampaignName(n)}.yaml`), stringify(benchCampaign(n)));
   }
+  fs.writeFileSync(path.join(dir, 'bench-session-100.yaml'), stringify(benchSessionCampaign(100)));
   return dir;
 }

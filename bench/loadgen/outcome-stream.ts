@@ -21,11 +21,16 @@ export interface OutcomeMessage {
 
 /** The stream's body, gRPC-framed and packed into chunks of about CHUNK_BYTES. */
 export function encodeOutcomeChunks(outcomes: readonly OutcomeMessage[]): Buffer[] {
-  const type = protoRoot().lookupType('nudge.v1.Outcome');
+  return encodeMessageChunks('nudge.v1.Outcome', outcomes);
+}
+
+/** Messages of any type (`nudge.v1.Event`, ...), gRPC-framed and packed into chunks of about CHUNK_BYTES. */
+export function encodeMessageChunks(typeName: string, messages: readonly object[]): Buffer[] {
+  const type = protoRoot().lookupType(typeName);
   const chunks: Buffer[] = [];
   let parts: Buffer[] = [];
   let size = 0;
-  for (const o of outcomes) {
+  for (const o of messages) {
     const frame = grpcFrame(type.encode(type.create(o)).finish());
     parts.push(frame);
     size += frame.length;
@@ -51,13 +56,18 @@ export interface StreamResult {
 
 /** Runs the call on a fresh connection; resolves when the server has answered and closed the stream. */
 export function streamOutcomes(address: string, chunks: readonly Buffer[]): Promise<StreamResult> {
-  const summaryType = protoRoot().lookupType('nudge.v1.OutcomeSummary');
+  return streamCall(address, STREAM_OUTCOMES_PATH, 'nudge.v1.OutcomeSummary', chunks);
+}
+
+/** One client-streaming call of `path` with pre-encoded chunks; the answer decoded as `responseType`. */
+export function streamCall(address: string, path: string, responseType: string, chunks: readonly Buffer[]): Promise<StreamResult> {
+  const summaryType = protoRoot().lookupType(responseType);
   return new Promise<StreamResult>((resolve, reject) => {
     const session = http2.connect(`http://${address}`);
     session.on('error', reject);
     const req = session.request({
       ':method': 'POST',
-      ':path': STREAM_OUTCOMES_PATH,
+      ':path': path,
       'content-type': 'application/grpc',
       te: 'trailers',
     });

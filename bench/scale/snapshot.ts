@@ -48,7 +48,7 @@ export function snapshotPackage(): Snapshot {
       fs.mkdirSync(path.join(root, 'build', 'Release'), { recursive: true });
       fs.copyFileSync(addon, path.join(root, 'build', 'Release', 'nudge_kernel.node'));
     }
-    for (const d of ['campaigns']) if (fs.existsSync(path.join(src, d))) fs.cpSync(path.join(src, d), path.join(root, d), { recursive: true });
+    for (const d of ['campaigns', 'dashboard']) if (fs.existsSync(path.join(src, d))) fs.cpSync(path.join(src, d), path.join(root, d), { recursive: true });
     fs.copyFileSync(path.join(src, 'package.json'), path.join(root, 'package.json'));
     fs.symlinkSync(path.join(src, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   } catch (err) {
