@@ -20,6 +20,7 @@ import { createJsonBox, JsonBoxWriter } from '../shared/json-box';
 import { openStore, processIndexFromEnv } from '../store/open';
 import type { LearningStore } from '../store/types';
 import { FeatureAge } from '../observability/feature-age';
+import { withFastDecide } from './fast-response';
 import { instrumentService } from '../observability/instrument';
 import { sheddingInterceptor } from './shedding';
 import { ServerMetrics } from '../observability/metrics';
@@ -238,7 +239,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
     const decisionService = proto.nudge.v1.DecisionService.service;
     const adminService = proto.nudge.v1.AdminService.service;
     server.addService(
-      decisionService,
+      withFastDecide(decisionService),
       instrumentService(
         decisionService,
         {
