@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { decideCommand, outcomeCommand } from './client-commands';
 import { customersCommand } from './customers';
 import { decisionsCommand } from './decisions';
 import { evaluateCommand } from './evaluate';
@@ -19,7 +20,9 @@ function program(): Command {
     .addCommand(evaluateCommand())
     .addCommand(stateCommand())
     .addCommand(customersCommand())
-    .addCommand(monitorCommand());
+    .addCommand(monitorCommand())
+    .addCommand(decideCommand())
+    .addCommand(outcomeCommand());
 }
 
 program()
