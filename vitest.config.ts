@@ -8,5 +8,15 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A worker that does not shut down fails the run after this instead of holding it.
+    teardownTimeout: 30_000,
+    setupFiles: ['test/support/watchdog.ts'],
+    // In CI, also name what keeps the process alive if vitest cannot exit (why-is-node-running);
+    // with NUDGE_TEST_PROGRESS, log each file's start and end there (.ci/run prints the unfinished).
+    reporters: [
+      'default',
+      ...(process.env.CI ? ['hanging-process'] : []),
+      ...(process.env.NUDGE_TEST_PROGRESS ? ['./test/support/progress-reporter.ts'] : []),
+    ],
   },
 });

@@ -12,7 +12,7 @@ describe('package entry points', () => {
       ['-e', `const c = require('nudge/client'); const n = require('nudge'); const fs = require('fs');
         console.log(JSON.stringify({ client: typeof c.NudgeClient, error: typeof c.NudgeError, server: typeof n.startServer,
           clientPath: require.resolve('nudge/client'), dts: fs.existsSync(require.resolve('nudge/client').replace(/\\.js$/, '.d.ts')) }));`],
-      { cwd: root, encoding: 'utf8' },
+      { cwd: root, encoding: 'utf8', timeout: 60_000 },
     );
     const r = JSON.parse(out) as Record<string, unknown>;
     expect(r).toMatchObject({ client: 'function', error: 'function', server: 'function', dts: true });

@@ -77,7 +77,7 @@ export interface Certs {
 }
 
 function openssl(args: string[], cwd: string): void {
-  execFileSync('/usr/bin/openssl', args, { cwd, stdio: 'pipe' });
+  execFileSync('/usr/bin/openssl', args, { cwd, stdio: 'pipe', timeout: 60_000 });
 }
 
 function makeCa(dir: string, name: string): void {

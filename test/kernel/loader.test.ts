@@ -12,6 +12,7 @@ function runNode(body: string, env: Record<string, string | undefined> = {}): { 
     cwd: ROOT,
     env: { ...process.env, NUDGE_NATIVE: undefined, ...env },
     encoding: 'utf8',
+    timeout: 60_000,
   });
   return { stdout: res.stdout, stderr: res.stderr, status: res.status };
 }

@@ -25,7 +25,7 @@ function tree(dir: string): Map<string, string> {
 describe('generated proto types', () => {
   test('src/generated/ is what scripts/gen-proto.js produces (run `npm run gen:proto` after editing the proto)', () => {
     const out = path.join(tmp, 'generated');
-    const res = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-proto.js'), out], { cwd: root, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-proto.js'), out], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(res.status, res.stderr).toBe(0);
     const fresh = tree(out);
     const checkedIn = tree(path.join(root, 'src', 'generated'));
@@ -43,7 +43,7 @@ describe('generated proto types', () => {
       [tsc, '--noEmit', '--strict', '--noUnusedLocals', '--noUnusedParameters', '--noImplicitReturns',
         '--noFallthroughCasesInSwitch', '--esModuleInterop', '--skipLibCheck', '--target', 'ES2022',
         '--module', 'commonjs', '--moduleResolution', 'node', '--types', 'node', 'src/proto.ts', ...files],
-      { cwd: root, encoding: 'utf8' },
+      { cwd: root, encoding: 'utf8', timeout: 120_000 },
     );
     expect(res.stdout + res.stderr).toBe('');
     expect(res.status).toBe(0);

@@ -26,7 +26,7 @@ const EVENT_TYPE = 'page_view';
 function findPython(): string | null {
   const candidates = process.env['NUDGE_PYTHON'] ? [process.env['NUDGE_PYTHON']] : ['python3', '/usr/bin/python3'];
   for (const py of candidates) {
-    const r = spawnSync(py, ['-c', 'import grpc, grpc_tools'], { stdio: 'ignore' });
+    const r = spawnSync(py, ['-c', 'import grpc, grpc_tools'], { stdio: 'ignore', timeout: 30_000 });
     if (r.status === 0) return py;
   }
   return null;
