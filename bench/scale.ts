@@ -256,7 +256,7 @@ export function renderScale(r: ScaleResult): string {
   } else if (r.processes) L.push(`| processes | failed: ${(r.processes as { error: string }).error.split('\n')[0]} | | | |`);
   const mm = ok<MemoryResult>(r.memory);
   if (mm) {
-    L.push(`| Redis memory per decision in flight (${mm.decisions.toLocaleString('en-US')} decisions, reward wait 1 h) | ${mm.bytesPerDecision} B = ${mm.mbPer1M} MB per 1M | | (stated in README) | |`);
+    L.push(`| Redis memory per decision in flight (${mm.decisions.toLocaleString('en-US')} decisions, reward wait 1 h) | ${mm.bytesPerDecision} B = ${mm.mbPer1M} MB per 1M | | (stated in docs/scaling.md) | |`);
     L.push(`| ... of which one join record (MEMORY USAGE) / due-set entry | ${mm.joinRecordBytes} B / ${mm.dueSetBytesPerDecision} B | | | |`);
   } else if (r.memory) L.push(`| memory | failed: ${(r.memory as { error: string }).error.split('\n')[0]} | | | |`);
   if (r.notes.length > 0) {

@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 
 /**
  * Every error Nudge reports has a stable code (the first column) and exactly one gRPC status.
- * README.md lists every code (a test checks it); codes are never renamed once released.
+ * docs/errors.md lists every code (a test checks it); codes are never renamed once released.
  */
 export const ERROR_CODES = {
   NUDGE_INVALID_ARGUMENT: { grpc: status.INVALID_ARGUMENT, text: 'a request field is missing, empty, malformed or too large' },

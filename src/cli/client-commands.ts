@@ -92,7 +92,7 @@ export function formatOutcome(ack: OutcomeResult): string {
   return `${ack.status}${delta}${ack.detail === '' ? '' : `  (${ack.detail})`}\n`;
 }
 
-/** Prints a failed call: its Nudge code first, since that is what the README's error table lists. */
+/** Prints a failed call: its Nudge code first, since that is what docs/errors.md lists. */
 function report(err: NudgeError, command: string, json: boolean): void {
   if (json) {
     const e = { code: err.codeName, grpcCode: err.code, nudgeCode: err.nudgeCode, message: err.reason, attempts: err.attempts };

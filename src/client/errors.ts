@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { ErrorCode } from '../errors';
 
 /**
- * The server's stable error code (README "Errors"). Typed as the codes this version knows, yet open:
+ * The server's stable error code (docs/errors.md). Typed as the codes this version knows, yet open:
  * a newer server may add codes, and the client must pass them on rather than drop them.
  */
 export type NudgeCode = ErrorCode | (string & {});

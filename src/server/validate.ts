@@ -5,7 +5,7 @@ import type { EngineRequest } from '../engine/types';
 import { invalidArgument } from '../errors';
 import type { OutcomeInput } from '../store/types';
 
-/** Request limits, in one place (README lists them). */
+/** Request limits, in one place (docs/operations.md lists them). */
 export const LIMITS = Object.freeze({
   idLength: 256,
   contextEntries: 64,
