@@ -1,7 +1,8 @@
 /**
  * Overload check (issue 7): finds Nudge's capacity at the SLO with a short sweep, then offers a multiple
  * of it and reports what was accepted, what was shed (RESOURCE_EXHAUSTED), the p99 of the accepted
- * requests and the server's RSS; optionally the same overload with lag shedding off, for comparison.
+ * requests and the server's RSS; optionally the same overload with queueing-delay shedding off (the
+ * CoDel-like rule of src/server/codel.ts; NUDGE_MAX_LAG_MS=0), for comparison.
  *
  *   node dist/bench/overload.js [--rates 250,500,...] [--factor 2] [--duration 10000] [--compare]
  *
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     .option('--duration <ms>', 'measured time of the overload run', '15000')
     .option('--sweep-duration <ms>', 'measured time per sweep step', '3000')
     .option('--capacity <n>', 'skip the sweep and use this capacity, req/s')
-    .option('--compare', 'also run the overload with NUDGE_MAX_LAG_MS=0')
+    .option('--compare', 'also run the overload with queueing-delay shedding off (NUDGE_MAX_LAG_MS=0)')
     .parse();
   const o = cli.opts<{ rates: string; factor: string; duration: string; sweepDuration: string; capacity?: string; compare?: boolean }>();
   const work = benchWorkDir('overload', [100]);

@@ -29,10 +29,16 @@ export interface ServerOptions {
   /** A request whose deadline is closer than this is refused (DEADLINE_EXCEEDED) before any work. */
   readonly minBudgetMs: number;
   /**
-   * While the main thread's event loop lags more than this, Decide/DecideBatch are refused
-   * (RESOURCE_EXHAUSTED) before any work; 0 turns the check off.
+   * Shedding's target queueing delay on the main thread (ms): while the smallest event-loop delay of
+   * the last shedIntervalMs stays above it (a standing queue, not a burst), Decide/DecideBatch are
+   * refused (RESOURCE_EXHAUSTED) before any work; 0 turns the check off. NUDGE_MAX_LAG_MS.
    */
   readonly maxEventLoopLagMs: number;
+  /**
+   * Shedding's interval (ms): how long the delay must stay above the target before calls are shed,
+   * CoDel's interval. NUDGE_SHED_INTERVAL_MS; at least the target.
+   */
+  readonly shedIntervalMs: number;
   /** How long close() waits for in-flight calls before cancelling them. */
   readonly shutdownTimeoutMs: number;
   /** Period of a log line with process.memoryUsage() (soak tests); 0 = never. */
@@ -127,6 +133,7 @@ export const DEFAULT_OPTIONS: ServerOptions = Object.freeze({
   sweepMs: 1000,
   minBudgetMs: 1,
   maxEventLoopLagMs: 5,
+  shedIntervalMs: 100,
   shutdownTimeoutMs: 5000,
   memLogMs: 0,
   metricsListen: '127.0.0.1:9464',
@@ -234,6 +241,14 @@ function checkTls(cert: string | null, key: string | null, ca: string | null, cl
   if (clientAuth === 'require' && ca === null) throw new RangeError('options.tlsClientAuth "require" needs options.tlsCa');
 }
 
+/** Shedding's target and interval: integers, and an interval no shorter than the target it waits on. */
+function checkShedding(target: unknown, interval: unknown): { maxEventLoopLagMs: number; shedIntervalMs: number } {
+  const maxEventLoopLagMs = checkInt('maxEventLoopLagMs', target, 0, 'a non-negative integer');
+  const shedIntervalMs = checkInt('shedIntervalMs', interval, 1, 'a positive integer');
+  if (shedIntervalMs < maxEventLoopLagMs) throw new RangeError('options.shedIntervalMs must be at least options.maxEventLoopLagMs (the target)');
+  return { maxEventLoopLagMs, shedIntervalMs };
+}
+
 /** Fills defaults and validates; throws TypeError / RangeError naming the option. */
 export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
   if (typeof partial !== 'object' || partial === null) throw new TypeError('options must be an object');
@@ -251,6 +266,7 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
   const tlsCa = checkOptionalString('tlsCa', o.tlsCa);
   const tlsClientAuth = checkEnum<TlsClientAuth>('tlsClientAuth', o.tlsClientAuth, ['none', 'require']);
   checkTls(tlsCert, tlsKey, tlsCa, tlsClientAuth);
+  const { maxEventLoopLagMs, shedIntervalMs } = checkShedding(o.maxEventLoopLagMs, o.shedIntervalMs);
   return Object.freeze({
     listen: checkListen(o.listen),
     dataDir: path.resolve(checkString('dataDir', o.dataDir)),
@@ -263,7 +279,8 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     demo: o.demo,
     sweepMs: checkInt('sweepMs', o.sweepMs, 1, 'a positive integer'),
     minBudgetMs: checkInt('minBudgetMs', o.minBudgetMs, 0, 'a non-negative integer'),
-    maxEventLoopLagMs: checkInt('maxEventLoopLagMs', o.maxEventLoopLagMs, 0, 'a non-negative integer'),
+    maxEventLoopLagMs,
+    shedIntervalMs,
     shutdownTimeoutMs: checkInt('shutdownTimeoutMs', o.shutdownTimeoutMs, 0, 'a non-negative integer'),
     memLogMs: checkInt('memLogMs', o.memLogMs, 0, 'a non-negative integer'),
     metricsListen,
@@ -321,6 +338,7 @@ const ENV_NAMES = {
   NUDGE_SWEEP_MS: 'sweepMs',
   NUDGE_MIN_BUDGET_MS: 'minBudgetMs',
   NUDGE_MAX_LAG_MS: 'maxEventLoopLagMs',
+  NUDGE_SHED_INTERVAL_MS: 'shedIntervalMs',
   NUDGE_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   NUDGE_MEM_LOG_MS: 'memLogMs',
   NUDGE_METRICS_LISTEN: 'metricsListen',
@@ -367,6 +385,7 @@ const NUMERIC = new Set<keyof ServerOptions>([
   'sweepMs',
   'minBudgetMs',
   'maxEventLoopLagMs',
+  'shedIntervalMs',
   'shutdownTimeoutMs',
   'memLogMs',
   'maxMessageBytes',

@@ -212,7 +212,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
 
     const lag = options.maxEventLoopLagMs > 0 ? new EventLoopLag(lagIntervalMs(options.maxEventLoopLagMs)) : null;
     cleanup.push(() => lag?.stop());
-    const admission = new Admission(options.maxQueue, options.minBudgetMs, options.maxEventLoopLagMs, lag);
+    const admission = new Admission(options.maxQueue, options.minBudgetMs, options.maxEventLoopLagMs, lag, options.shedIntervalMs);
     const proto = loadNudgeProto();
     const featureAge = new FeatureAge(options.dataDir);
     cleanup.push(() => featureAge.close());

@@ -6,7 +6,17 @@ import { metricValue, scrape } from './helpers';
 
 let ts: TestServer;
 beforeAll(async () => {
-  ts = await startTestServer([campaignFile('ov', ['a', 'b', 'c'])], { mode: 'pool', workers: 1, maxQueue: 8, minBudgetMs: 50, metricsListen: '127.0.0.1:0' });
+  // The in-flight bound alone: 400 calls made and answered in this one process keep its event loop
+  // late for about half a second, a standing queue that queueing-delay shedding (tested in
+  // overload-lag.test.ts) would refuse before the bound is reached.
+  ts = await startTestServer([campaignFile('ov', ['a', 'b', 'c'])], {
+    mode: 'pool',
+    workers: 1,
+    maxQueue: 8,
+    minBudgetMs: 50,
+    maxEventLoopLagMs: 0,
+    metricsListen: '127.0.0.1:0',
+  });
 });
 afterAll(async () => {
   await ts?.stop();
