@@ -60,7 +60,8 @@ export function localSecret(dataDir: string, offered: Buffer | null = null): Pro
     if (cur !== null && (offered === null || cur.equals(offered))) return { secret: cur, replaced: false };
     const secret = offered ?? newTokenSecret();
     // Checked again inside the write: another process of this node may have set it meanwhile.
-    return env.transaction(() => {
+    // Synchronous, like every other write to the features environment (see withSnapshots).
+    return env.transactionSync(() => {
       const now = readSecret(meta);
       if (offered === null && now !== null) return { secret: now, replaced: false };
       void meta.put(SECRET_KEY, secret.toString('hex'));
@@ -94,7 +95,11 @@ async function withSnapshots<T>(
       dbs.set(id, db);
       await prepare(db);
     }
-    const out = await env.transaction(() => {
+    // Synchronous: the loader writes this environment with transactionSync, and lmdb-js deadlocks a
+    // process in which a sync write waits for the write lock while that lock's holder, an async
+    // transaction(), waits for its callback on the same (blocked) thread. A node that loads features
+    // in-process while it applies a ForgetCustomer (tests do) hung that way.
+    const out = env.transactionSync(() => {
       const listed = snapshotIds(meta);
       if (listed.some((id) => !dbs.has(id))) return RETRY;
       // Only snapshots still listed: one the loader dropped meanwhile is gone from the meta.
