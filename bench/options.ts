@@ -1,6 +1,8 @@
 /** Command-line options of `npm run bench`, the three profiles, and their checks. */
 import { Command } from 'commander';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { GeneratorKind } from './headline';
 import { repoPath } from './paths';
 import { QUICK_VARIANTS, variantScenarios } from './scenarios';
 import type { TimerStrategy } from './loadgen/types';
@@ -8,6 +10,23 @@ import type { ClientKind } from './loadgen/transport';
 
 export type Profile = 'full' | 'quick' | 'smoke';
 export type TargetName = 'floor' | 'nudge';
+/** headline: issue 16's figures (bench/headline.ts); sweep: open-loop rate sweep and variants; outcomes: StreamOutcomes. */
+export type Part = 'headline' | 'sweep' | 'outcomes';
+export const PARTS: readonly Part[] = ['headline', 'sweep', 'outcomes'];
+
+/** Durations and rounds of the headline part (bench/headline.ts), per profile. */
+export interface HeadlineProfile {
+  readonly rounds: number;
+  readonly closedMs: number;
+  readonly closedWarmupMs: number;
+  readonly openMs: number;
+  readonly openWarmupMs: number;
+  readonly openRate: number;
+  readonly streams: number;
+  readonly serverWarmupMs: number;
+  readonly profileMs: number;
+  readonly profileIntervalUs: number;
+}
 
 export interface SuiteOptions {
   readonly profile: Profile;
@@ -34,11 +53,18 @@ export interface SuiteOptions {
   readonly soakRetention?: string | null;
   /** Run every Nudge process with --cpu-prof, profiles in <outDir>/profiles. */
   readonly cpuProf: boolean;
+  /** What to run, in this order: headline, then sweep (with its variants), then outcomes. */
+  readonly parts: Part[];
+  /** Who drives the headline's load. */
+  readonly generator: GeneratorKind;
+  readonly headline: HeadlineProfile;
 }
 
-const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakMinutes' | 'soakRate' | 'processes' | 'connections' | 'timer' | 'client' | 'sloMs' | 'cpuProf'>> = {
+const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakMinutes' | 'soakRate' | 'processes' | 'connections' | 'timer' | 'client' | 'sloMs' | 'cpuProf' | 'generator'>> = {
   full: {
     profile: 'full',
+    parts: ['headline', 'sweep', 'outcomes'],
+    headline: { rounds: 5, closedMs: 8_000, closedWarmupMs: 2_000, openMs: 10_000, openWarmupMs: 2_000, openRate: 1000, streams: 16, serverWarmupMs: 5_000, profileMs: 8_000, profileIntervalUs: 500 },
     // 500 req/s steps where both targets' capacities have been on this machine (2,000-5,000), so the
     // capacity ratio is not decided by a coarse grid.
     rates: [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 6000, 8000, 12000, 16000],
@@ -50,6 +76,9 @@ const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakM
   },
   quick: {
     profile: 'quick',
+    // Under 3 minutes on 2 cores: 3 rounds x 2 targets x (5 s closed + 5 s open), the profiled round, starts.
+    parts: ['headline'],
+    headline: { rounds: 3, closedMs: 4_000, closedWarmupMs: 1_000, openMs: 4_000, openWarmupMs: 1_000, openRate: 1000, streams: 16, serverWarmupMs: 3_000, profileMs: 4_000, profileIntervalUs: 500 },
     rates: [500, 1000, 2000, 4000],
     variantRates: [1000],
     durationMs: 2_000,
@@ -59,6 +88,8 @@ const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakM
   },
   smoke: {
     profile: 'smoke',
+    parts: ['sweep', 'outcomes'],
+    headline: { rounds: 1, closedMs: 1_000, closedWarmupMs: 300, openMs: 1_000, openWarmupMs: 300, openRate: 200, streams: 16, serverWarmupMs: 500, profileMs: 1_000, profileIntervalUs: 500 },
     rates: [100],
     variantRates: [100],
     durationMs: 1_000,
@@ -86,6 +117,20 @@ function nonNegativeInt(name: string): (v: string) => number {
   };
 }
 
+function partList(v: string): Part[] {
+  const xs = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  for (const x of xs) if (!(PARTS as readonly string[]).includes(x)) throw new RangeError(`--parts: unknown part "${x}" (${PARTS.join(', ')})`);
+  if (xs.length === 0) throw new RangeError('--parts needs at least one of headline, sweep, outcomes');
+  return PARTS.filter((p) => xs.includes(p));
+}
+
+/** h2load when it is installed (on PATH or in /usr/bin), else the builtin generator. */
+export function defaultGenerator(): GeneratorKind {
+  if (process.env.H2LOAD && fs.existsSync(process.env.H2LOAD)) return 'h2load';
+  const dirs = (process.env.PATH ?? '/usr/bin').split(path.delimiter);
+  return dirs.some((d) => d !== '' && fs.existsSync(path.join(d, 'h2load'))) ? 'h2load' : 'builtin';
+}
+
 function rateList(name: string): (v: string) => number[] {
   return (v) => {
     const xs = v.split(',').map((s) => Number(s.trim()));
@@ -104,7 +149,7 @@ function retentionDuration(v: string): string {
 export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
   const cmd = new Command('bench')
     .description('Nudge end-to-end benchmark: Nudge against a no-op grpc-js floor, same generator, same run')
-    .option('--quick', 'few rates, short runs, fewer variants (under 2 minutes)')
+    .option('--quick', 'the headline figures only (under 3 minutes); --parts headline,sweep adds the short sweep and its variants')
     .option('--smoke', 'seconds: checks the suite runs and writes valid results (CI)')
     .option('--rates <list>', 'rates of the sweep, req/s, comma-separated', rateList('rates'))
     .option('--variant-rates <list>', 'rates at which variants are measured', rateList('variant-rates'))
@@ -122,7 +167,14 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
     .option('--soak <minutes>', 'run only the memory soak for this many minutes', positiveInt('soak'))
     .option('--soak-rate <n>', 'offered rate during the soak', positiveInt('soak-rate'))
     .option('--soak-retention <duration>', 'NUDGE_DECISION_RETENTION of the soak server (30d, 12h, 90m, 45s, ms); also sets the bench campaign reward wait to 0', retentionDuration)
-    .option('--cpu-prof', 'profile every Nudge process (node --cpu-prof) into <out>/profiles')
+    .option('--cpu-prof', 'profile every Nudge process (node --cpu-prof) into <out>/profiles; the headline keeps its profiles there too')
+    .option('--parts <list>', `what to run: ${PARTS.join(', ')} (quick: headline; full: all; smoke: sweep,outcomes)`, partList)
+    .option('--generator <kind>', 'headline load generator: h2load (default when installed) or builtin')
+    .option('--rounds <n>', 'headline: alternating rounds (quick 3, full 5)', positiveInt('rounds'))
+    .option('--streams <n>', 'headline: streams in flight per connection in the closed loop (16)', positiveInt('streams'))
+    .option('--closed-duration <ms>', 'headline: measured time of each saturated run', positiveInt('closed-duration'))
+    .option('--open-duration <ms>', 'headline: measured time of each open-loop run', positiveInt('open-duration'))
+    .option('--open-rate <n>', 'headline: rate of the open-loop runs, req/s (1000)', positiveInt('open-rate'))
     .exitOverride();
   cmd.parse([...argv], { from: 'user' });
   const o = cmd.opts<Record<string, unknown>>();
@@ -144,13 +196,30 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
   if (timer !== 'nap' && timer !== 'spin') throw new RangeError('--timer must be nap or spin');
   const client = (o.client ?? SUITE_DEFAULTS.client) as ClientKind;
   if (client !== 'raw' && client !== 'node') throw new RangeError('--client must be raw or node');
+  const generator = (o.generator ?? defaultGenerator()) as GeneratorKind;
+  if (generator !== 'h2load' && generator !== 'builtin') throw new RangeError('--generator must be h2load or builtin');
+  let parts = (o.parts as Part[] | undefined) ?? base.parts;
+  // An explicit --outcomes N (N > 0) asks for the StreamOutcomes figure even where the profile skips it.
+  if (o.parts === undefined && typeof o.outcomes === 'number' && o.outcomes > 0 && !parts.includes('outcomes')) parts = PARTS.filter((p) => p === 'outcomes' || parts.includes(p));
+  const connections = (o.connections as number | undefined) ?? SUITE_DEFAULTS.connections;
+  const headline: HeadlineProfile = {
+    ...base.headline,
+    rounds: (o.rounds as number | undefined) ?? base.headline.rounds,
+    streams: (o.streams as number | undefined) ?? base.headline.streams,
+    closedMs: (o.closedDuration as number | undefined) ?? base.headline.closedMs,
+    openMs: (o.openDuration as number | undefined) ?? base.headline.openMs,
+    openRate: (o.openRate as number | undefined) ?? base.headline.openRate,
+  };
+  if (generator === 'h2load' && parts.includes('headline') && headline.openRate % connections !== 0) {
+    throw new RangeError(`--open-rate ${headline.openRate} must be a multiple of --connections ${connections} with h2load (its --rps is per connection)`);
+  }
   return {
     ...base,
     rates: (o.rates as number[] | undefined) ?? base.rates,
     variantRates: (o.variantRates as number[] | undefined) ?? base.variantRates,
     durationMs: (o.duration as number | undefined) ?? base.durationMs,
     warmupMs: (o.warmup as number | undefined) ?? base.warmupMs,
-    connections: (o.connections as number | undefined) ?? SUITE_DEFAULTS.connections,
+    connections,
     processes: (o.processes as number | undefined) ?? SUITE_DEFAULTS.processes,
     timer,
     client,
@@ -163,5 +232,8 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
     soakRate: (o.soakRate as number | undefined) ?? SUITE_DEFAULTS.soakRate,
     soakRetention: (o.soakRetention as string | undefined) ?? null,
     cpuProf: o.cpuProf === true,
+    parts,
+    generator,
+    headline,
   };
 }

@@ -1,4 +1,5 @@
 /** Human-readable outputs of a suite run: the markdown summary and the p99-against-rate chart. */
+import { renderHeadline } from './headline-report';
 import type { SuiteResult, ScenarioResult } from './results';
 import { renderLineChart, type ChartSeries } from './svg';
 import type { RunRecord } from './sweep';
@@ -28,9 +29,42 @@ export function renderMarkdown(r: SuiteResult): string {
   L.push('');
   L.push(`${r.startedAt} · ${m.cpus} × ${m.cpuModel} · ${m.totalMemoryMb} MB · Node ${m.node} · commit ${m.gitCommit?.slice(0, 12) ?? 'unknown'}${m.gitDirty ? ' (dirty)' : ''} · load average at start ${m.loadAverage.join(' / ')}`);
   L.push('');
-  L.push('Client and servers share this machine; latency is measured from the scheduled send time (open loop, no coordinated omission). SLO: p99 ≤ 10 ms. Compare Nudge with the floor of the same run only.');
+  L.push('Client and servers share this machine. Compare Nudge with the floor of the same run only.');
   L.push('');
-  L.push('## Summary');
+  if (r.headline !== undefined) {
+    if ('failed' in r.headline) L.push('## Headline', '', `Failed: ${r.headline.failed.split('\n')[0]}`, '');
+    else L.push(renderHeadline(r.headline));
+  }
+  if (r.scenarios.length > 0) renderSweep(r, L);
+  else renderOutcomes(r, L);
+  if (r.notes.length) {
+    L.push('');
+    L.push('## Notes');
+    L.push('');
+    for (const n of r.notes) L.push(`- ${n}`);
+  }
+  L.push('');
+  return L.join('\n');
+}
+
+function renderOutcomes(r: SuiteResult, L: string[]): void {
+  if ('outcomesPerSecond' in r.outcomes) {
+    const o = r.outcomes;
+    L.push('');
+    L.push(`StreamOutcomes: ${rate(o.outcomesSent)} outcomes in ${f(o.streamSeconds, 3)} s (client done writing after ${f(o.writeSeconds, 3)} s) → **${rate(o.outcomesPerSecond)} outcomes/s** durable (${rate(o.appliedPerSecond)} applied/s; target ≥ 50,000); counted by GetCampaignStats ${o.visibleAfterMs === null ? 'not within 5 s (or stats unavailable)' : `${o.visibleAfterMs} ms after the summary`} (target ≤ 1 s)${o.error ? ` — error: ${o.error}` : ''}.`);
+  } else {
+    L.push('');
+    L.push(`StreamOutcomes: skipped (${r.outcomes.skipped}).`);
+  }
+}
+
+/** The open-loop sweep: capacities at the SLO, p99 at 1,000 req/s, one row per run. */
+function renderSweep(r: SuiteResult, L: string[]): void {
+  L.push('## Sweep (open loop)');
+  L.push('');
+  L.push('Latency is measured from the scheduled send time (open loop, no coordinated omission). SLO: p99 ≤ 10 ms.');
+  L.push('');
+  L.push('### Summary');
   L.push('');
   const atRate = r.scenarios[0]?.at1000?.rate ?? 1000;
   const at = atRate === 1000 ? '@1k' : `@${rate(atRate)}/s`;
@@ -52,16 +86,9 @@ export function renderMarkdown(r: SuiteResult): string {
     const atInvalid = atRuns.some((x) => !x.summary.valid);
     L.push(`- p99 at 1,000 req/s ≤ 1.25 × floor: ${main.at1000?.ratio == null ? 'not measured' : `${f(main.at1000.ratio)} → ${atInvalid ? 'not judged (invalid run: the generator fell behind)' : p99Ok ? 'met' : 'MISSED'}`}`);
   }
-  if ('outcomesPerSecond' in r.outcomes) {
-    const o = r.outcomes;
-    L.push('');
-    L.push(`StreamOutcomes: ${rate(o.outcomesSent)} outcomes in ${f(o.streamSeconds, 3)} s (client done writing after ${f(o.writeSeconds, 3)} s) → **${rate(o.outcomesPerSecond)} outcomes/s** durable (${rate(o.appliedPerSecond)} applied/s; target ≥ 50,000); counted by GetCampaignStats ${o.visibleAfterMs === null ? 'not within 5 s (or stats unavailable)' : `${o.visibleAfterMs} ms after the summary`} (target ≤ 1 s)${o.error ? ` — error: ${o.error}` : ''}.`);
-  } else {
-    L.push('');
-    L.push(`StreamOutcomes: skipped (${r.outcomes.skipped}).`);
-  }
+  renderOutcomes(r, L);
   L.push('');
-  L.push('## Runs');
+  L.push('### Runs');
   L.push('');
   L.push('Latency in ms from the scheduled send; "sent→" is from the actual send. Lateness: how far the generator fell behind its schedule. CPU shares are of one core (server: whole run, warm-up included); load avg: 1-minute load average at the end of the run. ✗ = SLO missed; INVALID = the generator fell behind (figures say nothing about the server).');
   L.push('');
@@ -77,14 +104,6 @@ export function renderMarkdown(r: SuiteResult): string {
       );
     }
   }
-  if (r.notes.length) {
-    L.push('');
-    L.push('## Notes');
-    L.push('');
-    for (const n of r.notes) L.push(`- ${n}`);
-  }
-  L.push('');
-  return L.join('\n');
 }
 
 /** p99 against offered rate: one line per target of every swept scenario, and the SLO line. */

@@ -1,4 +1,5 @@
 /** The result file of one suite run (bench/results/<timestamp>.json) and its checks. */
+import type { HeadlineResult } from './headline';
 import type { MachineInfo } from './machine';
 import type { OutcomeBenchResult } from './outcomes';
 import type { Capacity, RunRecord } from './sweep';
@@ -40,6 +41,8 @@ export interface SuiteResult {
   readonly targets: string[];
   readonly scenarios: ScenarioResult[];
   readonly outcomes: OutcomeBenchResult | { readonly skipped: string };
+  /** Issue 16's headline figures (bench/headline.ts); absent when the part did not run. */
+  readonly headline?: HeadlineResult | { readonly failed: string };
   readonly notes: string[];
 }
 

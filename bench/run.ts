@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { benchCampaignName } from './campaign-files';
+import { runHeadline, type HeadlineResult } from './headline';
 import { machineInfo } from './machine';
 import { benchOutcomes } from './outcomes';
 import { parseSuiteOptions, type SuiteOptions, type TargetName } from './options';
@@ -96,13 +97,15 @@ async function runScenario(s: Scenario, o: SuiteOptions, floor: RunningTarget | 
   return { id: s.id, label: s.label, offers: s.offers, features: s.features, env: s.env, sweep: s.sweep, runs, capacity, capacityRatio, at1000, ...(error ? { error } : {}) };
 }
 
-export function writeOutputs(result: SuiteResult, outDir: string): { json: string; md: string; svg: string } {
+export function writeOutputs(result: SuiteResult, outDir: string): { json: string; md: string; svg: string | null } {
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = result.startedAt.replace(/[:.]/g, '-');
   const json = path.join(outDir, `${stamp}.json`);
   fs.writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   const md = path.join(outDir, 'latest.md');
   fs.writeFileSync(md, renderMarkdown(result));
+  // Only a sweep has a p99-against-rate curve: a headline-only run leaves the last sweep's chart alone.
+  if (!result.scenarios.some((s) => s.sweep && s.runs.length > 0)) return { json, md, svg: null };
   const svg = path.join(outDir, 'p99-vs-rate.svg');
   fs.writeFileSync(svg, renderP99Chart(result, Number(result.settings.sloMs ?? 10)));
   return { json, md, svg };
@@ -117,17 +120,48 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   if (!built && o.targets === null) notes.push('Nudge is not built (dist/src/cli/main.js or dist/src/server/server.js missing): floor only.');
   if (machine.loadAverage[0] > 0.5) notes.push(`Load average ${machine.loadAverage[0]} at the start: other work shares the CPUs, figures are noisy.`);
   const work = benchWorkDir('bench', [10, 100, 1000]);
-  const scenarios = [MAIN_SCENARIO, ...variantScenarios().filter((v) => o.variants.includes(v.id))];
+  const scenarios = o.parts.includes('sweep') ? [MAIN_SCENARIO, ...variantScenarios().filter((v) => o.variants.includes(v.id))] : [];
   const results: ScenarioResult[] = [];
-  let outcomes: SuiteResult['outcomes'] = { skipped: o.outcomes === 0 ? '--outcomes 0' : 'nudge not measured' };
-  const floor = targets.includes('floor') ? await work.unlessFails(start({ name: 'floor', kind: 'floor', nodeArgs: profileArgs(o, 'floor') }, {})) : null;
+  let outcomes: SuiteResult['outcomes'] = { skipped: !o.parts.includes('outcomes') ? `not in --parts (${o.parts.join(',')})` : o.outcomes === 0 ? '--outcomes 0' : 'nudge not measured' };
+  let headline: HeadlineResult | { failed: string } | undefined;
+  if (o.parts.includes('headline')) {
+    try {
+      headline = await runHeadline(
+        {
+          generator: o.generator,
+          rounds: o.headline.rounds,
+          connections: o.connections,
+          streams: o.headline.streams,
+          closedMs: o.headline.closedMs,
+          closedWarmupMs: o.headline.closedWarmupMs,
+          openRate: o.headline.openRate,
+          openMs: o.headline.openMs,
+          openWarmupMs: o.headline.openWarmupMs,
+          serverWarmupMs: o.headline.serverWarmupMs,
+          profileMs: o.headline.profileMs,
+          profileIntervalUs: o.headline.profileIntervalUs,
+          keepProfilesIn: o.cpuProf ? path.join(o.outDir, 'profiles') : null,
+          priority: -5,
+          targets: targets.includes('nudge') ? (targets.includes('floor') ? ['floor', 'nudge'] : ['nudge']) : ['floor'],
+        },
+        work.nudgeEnv,
+        work.dir,
+        { start, stop, log },
+      );
+    } catch (err) {
+      headline = { failed: err instanceof Error ? err.message : String(err) };
+      log(`headline failed: ${headline.failed}`);
+      notes.push(`Headline failed: ${headline.failed.split('\n')[0]}`);
+    }
+  }
+  const floor = targets.includes('floor') && scenarios.length > 0 ? await work.unlessFails(start({ name: 'floor', kind: 'floor', nodeArgs: profileArgs(o, 'floor') }, {})) : null;
   try {
     for (const s of scenarios) {
       if (!s.sweep && !targets.includes('nudge')) continue; // variants only change Nudge
       log(`scenario ${s.id}: ${s.label}`);
       results.push(await runScenario(s, o, floor, targets.includes('nudge'), work.nudgeEnv));
     }
-    if (targets.includes('nudge') && o.outcomes > 0) {
+    if (targets.includes('nudge') && o.outcomes > 0 && o.parts.includes('outcomes')) {
       log(`StreamOutcomes: ${o.outcomes} decisions, then their outcomes`);
       try {
         const n = await start({ name: 'nudge', kind: 'nudge' }, work.nudgeEnv);
@@ -164,12 +198,15 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       client: o.client,
       sloMs: o.sloMs,
       variants: o.variants,
+      parts: o.parts,
+      generator: o.generator,
       maxErrorRate: 0.01,
       invalidWhen: 'generator p99 lateness > 1 ms, or achieved send rate < 95% of offered, or client-side drops',
     },
     targets,
     scenarios: results,
     outcomes,
+    ...(headline === undefined ? {} : { headline }),
     notes,
   };
 }
@@ -188,7 +225,7 @@ async function main(): Promise<void> {
   }
   const result = await runSuite(o);
   const paths = writeOutputs(result, o.outDir);
-  log(`wrote ${paths.json}, ${paths.md}, ${paths.svg}`);
+  log(`wrote ${[paths.json, paths.md, paths.svg].filter((p) => p !== null).join(', ')}`);
   process.stdout.write(renderMarkdown(result));
 }
 

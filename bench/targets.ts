@@ -4,7 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { distPath, repoPath } from './paths';
+import { pinned } from './scale/pin';
 
 export type TargetKind = 'floor' | 'nudge';
 
@@ -16,6 +18,10 @@ export interface TargetSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** Extra node flags, e.g. --cpu-prof. */
   readonly nodeArgs?: readonly string[];
+  /** CPUs to start the process on (taskset -c, at the niceness set in scale/pin.ts); unpinned when absent. */
+  readonly cpus?: readonly number[] | null;
+  /** Package root to run from (a copy of the build, bench/scale/snapshot.ts); the tree itself by default. */
+  readonly root?: string;
 }
 
 export interface RunningTarget {
@@ -58,10 +64,13 @@ export function parsePortLine(line: string): number | undefined {
 }
 
 export function startTarget(spec: TargetSpec, env: Readonly<Record<string, string>> = {}): Promise<RunningTarget> {
-  const script = spec.kind === 'floor' ? distPath('bench', 'floor-server.js') : distPath('src', 'cli', 'main.js');
+  const dist = (...parts: string[]): string => (spec.root === undefined ? distPath(...parts) : path.join(spec.root, 'dist', ...parts));
+  const script = spec.kind === 'floor' ? dist('bench', 'floor-server.js') : dist('src', 'cli', 'main.js');
   const args = spec.kind === 'floor' ? [script] : [script, 'serve'];
-  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), ...args], {
-    cwd: repoPath(),
+  // taskset and nice exec the command: the child's pid stays the node process's.
+  const cmd = pinned(spec.cpus ?? null, process.execPath, [...(spec.nodeArgs ?? []), ...args]);
+  const child = spawn(cmd.cmd, cmd.args, {
+    cwd: spec.root ?? repoPath(),
     env: { ...process.env, NUDGE_LISTEN: '127.0.0.1:0', ...env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

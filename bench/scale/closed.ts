@@ -33,6 +33,8 @@ export interface ClosedRun extends Omit<ClosedOptions, 'connections'> {
   readonly cpus: readonly number[] | null;
   /** CPU time (ms) of the server, read at the window's start and end. */
   readonly serverCpuMs?: () => number | null;
+  /** Told when the generators start (epoch ms; the measured window begins warmupMs later). */
+  readonly onStart?: (startAtEpochMs: number) => void;
 }
 
 function startChild(o: ClosedOptions, cpus: readonly number[] | null): { child: ChildProcess; ready: Promise<void>; result: Promise<ClosedRawResult> } {
@@ -87,6 +89,7 @@ export async function runClosed(r: ClosedRun): Promise<ClosedSummary> {
     };
     const t0 = setTimeout(() => (cpu.s0 = readNow()), startAt - Date.now() + r.warmupMs);
     const t1 = setTimeout(() => (cpu.s1 ??= readNow()), startAt - Date.now() + r.warmupMs + r.durationMs);
+    r.onStart?.(startAt);
     const start: ClosedParentMessage = { type: 'start', startAtEpochMs: startAt };
     for (const c of children) c.child.send(start);
     let results: ClosedRawResult[];

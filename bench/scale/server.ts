@@ -5,6 +5,7 @@
  * sum over the primary and its serving children (/proc).
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoPath } from '../paths';
 import { processCpuMs } from '../proc';
@@ -39,9 +40,18 @@ export function startNudge(
   nodeArgs: readonly string[] = [],
   root: string = repoPath(),
 ): Promise<BenchServer> {
-  const p = pinned(cpus, process.execPath, [...nodeArgs, path.join(root, 'dist', 'src', 'cli', 'main.js'), 'serve']);
+  const extra = (process.env.NUDGE_BENCH_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
+  const p = pinned(cpus, process.execPath, [...extra, ...nodeArgs, path.join(root, 'dist', 'src', 'cli', 'main.js'), 'serve']);
   const child = spawn(p.cmd, p.args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
+  // NUDGE_BENCH_SERVER_LOG=<dir>: keep each server's stdout and stderr there (e.g. with NUDGE_BENCH_NODE_ARGS=--trace-gc).
+  const logDir = process.env.NUDGE_BENCH_SERVER_LOG;
+  if (logDir) {
+    fs.mkdirSync(logDir, { recursive: true });
+    const file = fs.createWriteStream(path.join(logDir, `${name}-${child.pid ?? 'x'}.log`));
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
   const pid = child.pid ?? -1;
   let childPids: number[] = [];
   const alive = (): boolean => child.exitCode === null && child.signalCode === null;
