@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { runLoad } from '../loadgen/driver';
-import { encodeDecideRequests } from '../loadgen/requests';
+import { runH2load as runH2loadProcess } from '../h2load';
+import { DECIDE_PATH, encodeDecideRequests } from '../loadgen/requests';
 import type { LoadSummary } from '../loadgen/types';
 import { processCpuMs } from '../proc';
 import { MAIN_SCENARIO, requestsFor } from '../scenarios';
@@ -15,7 +15,6 @@ import { benchWorkDir } from '../workdir';
 import { runClosed, type ClosedSummary } from './closed';
 import { loadAverage, type ScaleContext } from './context';
 import { pairedRatios, spread, type Spread } from './figures';
-import { pinned } from './pin';
 import type { BenchServer } from './server';
 
 export interface OpenBrief {
@@ -85,32 +84,20 @@ export interface H2loadResult {
   readonly raw: string;
 }
 
-/** h2load closed loop: one pre-encoded body for every call; it sees HTTP status only, not grpc-status. */
+/** h2load closed loop (bench/h2load.ts): one pre-encoded body for every call; it sees HTTP status only, not grpc-status. */
 export async function runH2load(address: string, o: { connections: number; depth: number; durationMs: number; warmupMs: number; cpus: readonly number[] | null; dir: string }): Promise<H2loadResult> {
-  const body = path.join(o.dir, 'decide.bin');
-  if (!fs.existsSync(body)) fs.writeFileSync(body, encodeDecideRequests({ ...requestsFor(MAIN_SCENARIO), distinct: 1 })[0]!);
-  const args = [
-    '-c', String(o.connections), '-m', String(o.depth), '-t', '1',
-    '-D', `${Math.max(1, Math.round(o.durationMs / 1000))}s`, `--warm-up-time=${Math.max(0, Math.round(o.warmupMs / 1000))}s`,
-    '-d', body, '-H', 'content-type: application/grpc', '-H', 'te: trailers',
-    `http://${address}/nudge.v1.DecisionService/Decide`,
-  ];
-  const p = pinned(o.cpus, 'h2load', args);
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(p.cmd, p.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child.stdout.on('data', (b: Buffer) => (text += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (text += b.toString()));
-    const kill = setTimeout(() => child.kill('SIGKILL'), o.durationMs + o.warmupMs + 30_000);
-    child.once('error', reject);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve(text);
-    });
-  });
-  const rps = /finished in [\d.]+\w*, ([\d.]+) req\/s/.exec(out);
-  const req = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed/.exec(out);
-  return { reqPerSecond: rps ? Math.round(Number(rps[1])) : 0, succeeded: req ? Number(req[1]) : 0, failed: req ? Number(req[2]) : 0, raw: out.split('\n').filter((l) => /finished|requests:|status codes|time for request/.test(l)).join('\n') };
+  const bodyFile = path.join(o.dir, 'decide.bin');
+  if (!fs.existsSync(bodyFile)) fs.writeFileSync(bodyFile, encodeDecideRequests({ ...requestsFor(MAIN_SCENARIO), distinct: 1 })[0]!);
+  const { summary, out } = await runH2loadProcess(
+    { address, path: DECIDE_PATH, bodyFile, connections: o.connections, streams: o.depth, durationMs: o.durationMs, warmupMs: o.warmupMs },
+    o.cpus,
+  );
+  return {
+    reqPerSecond: Math.round(summary.reqPerSecond),
+    succeeded: summary.succeeded,
+    failed: summary.failed,
+    raw: out.split('\n').filter((l) => /finished|requests:|status codes|time for request/.test(l)).join('\n'),
+  };
 }
 
 async function measureOpen(ctx: ScaleContext, server: BenchServer): Promise<OpenBrief> {
