@@ -25,6 +25,49 @@
  * Pure: no timer and no clock of its own. Callers pass the time of every sample and question, in
  * milliseconds of one monotonic clock (performance.now() in the server, a number in tests).
  */
+/**
+ * A bounded ring of (time, value) pairs, oldest first: a push when full drops the oldest. Both of the
+ * controller's windows are one (its delay samples as a monotonic deque, its busy-time snapshots).
+ */
+class TimedRing {
+  readonly at: Float64Array;
+  readonly value: Float64Array;
+  private head = 0;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.at = new Float64Array(capacity);
+    this.value = new Float64Array(capacity);
+  }
+
+  /** Index into at/value of the k-th oldest pair. */
+  index(k: number): number {
+    return (this.head + k) % this.at.length;
+  }
+
+  /** Index of the newest pair (size > 0). */
+  get back(): number {
+    return this.index(this.size - 1);
+  }
+
+  push(at: number, value: number): void {
+    if (this.size === this.at.length) this.popFront();
+    const i = this.index(this.size);
+    this.at[i] = at;
+    this.value[i] = value;
+    this.size++;
+  }
+
+  popFront(): void {
+    this.head = (this.head + 1) % this.at.length;
+    this.size--;
+  }
+
+  popBack(): void {
+    this.size--;
+  }
+}
+
 export class QueueDelayController {
   /** Time of the first sample of the current above-target stretch; NaN when the last sample was at or below the target. */
   private firstAboveAt = Number.NaN;
@@ -36,19 +79,13 @@ export class QueueDelayController {
   // The samples of the last interval as a monotonic deque (increasing in time and in delay), in a ring:
   // its front is the minimum of the window. Samples closer than `resolution` to the newest kept one
   // and larger than it are not kept, which bounds the ring to interval / resolution entries.
-  private readonly at: Float64Array;
-  private readonly delay: Float64Array;
-  private head = 0;
-  private size = 0;
+  private readonly samples: TimedRing;
   private readonly resolution: number;
   /** Bumped whenever the samples or the state change (callers cache what they derive from them). */
   private changes = 0;
   // Snapshots of the cumulative busy time, at most one per quarter interval, a ring of the newest six:
   // they reach back at least an interval.
-  private readonly busyAt = new Float64Array(6);
-  private readonly busyTotal = new Float64Array(6);
-  private busyHead = 0;
-  private busySize = 0;
+  private readonly busy = new TimedRing(6);
   // Arrivals counted in interval-long buckets of the clock: the current one and the one before.
   private arrivalBucket = Number.NEGATIVE_INFINITY;
   private currentArrivals = 0;
@@ -78,8 +115,7 @@ export class QueueDelayController {
     this.minBusyShare = minBusyShare;
     this.resolution = intervalMs / 100;
     const capacity = Math.ceil(intervalMs / this.resolution) + 2;
-    this.at = new Float64Array(capacity);
-    this.delay = new Float64Array(capacity);
+    this.samples = new TimedRing(capacity);
   }
 
   /** Counts changes of samples or state: what a caller derived from the controller is stale when it moved. */
@@ -150,7 +186,7 @@ export class QueueDelayController {
    */
   standingMs(nowMs: number): number {
     this.expire(this.clock(nowMs));
-    return this.size === 0 ? 0 : this.delay[this.head]!;
+    return this.samples.size === 0 ? 0 : this.samples.value[this.samples.index(0)]!;
   }
 
   /**
@@ -162,13 +198,13 @@ export class QueueDelayController {
     if (Number.isNaN(first)) return 0;
     const now = this.clock(nowMs);
     this.expire(now);
-    const cap = this.at.length;
-    for (let k = 0; k < this.size; k++) {
-      const i = (this.head + k) % cap;
-      if (this.at[i]! >= first) return this.delay[i]!;
+    const r = this.samples;
+    for (let k = 0; k < r.size; k++) {
+      const i = r.index(k);
+      if (r.at[i]! >= first) return r.value[i]!;
     }
     // Every sample of the stretch was merged into an older, smaller one: the newest kept stands for it.
-    return this.size === 0 ? 0 : Math.max(this.targetMs, this.delay[(this.head + this.size - 1) % cap]!);
+    return r.size === 0 ? 0 : Math.max(this.targetMs, r.value[r.back]!);
   }
 
   /**
@@ -177,32 +213,25 @@ export class QueueDelayController {
    * carried none.
    */
   busyShare(nowMs: number, busyMs: number): number {
-    if (this.busySize === 0) return 1;
+    const b = this.busy;
+    if (b.size === 0) return 1;
     const now = this.clock(nowMs);
-    const cap = this.busyAt.length;
     // The newest snapshot at least an interval old, else the oldest there is.
-    let pick = this.busyHead;
-    for (let k = 1; k < this.busySize; k++) {
-      const i = (this.busyHead + k) % cap;
-      if (this.busyAt[i]! > now - this.intervalMs) break;
+    let pick = b.index(0);
+    for (let k = 1; k < b.size; k++) {
+      const i = b.index(k);
+      if (b.at[i]! > now - this.intervalMs) break;
       pick = i;
     }
-    const span = now - this.busyAt[pick]!;
+    const span = now - b.at[pick]!;
     if (!(span > 0)) return 1;
-    return Math.min(1, Math.max(0, (busyMs - this.busyTotal[pick]!) / span));
+    return Math.min(1, Math.max(0, (busyMs - b.value[pick]!) / span));
   }
 
   private snapshot(now: number, busyMs: number): void {
-    const cap = this.busyAt.length;
-    if (this.busySize > 0 && now - this.busyAt[(this.busyHead + this.busySize - 1) % cap]! < this.intervalMs / 4) return;
-    if (this.busySize === cap) {
-      this.busyHead = (this.busyHead + 1) % cap;
-      this.busySize--;
-    }
-    const i = (this.busyHead + this.busySize) % cap;
-    this.busyAt[i] = now;
-    this.busyTotal[i] = busyMs;
-    this.busySize++;
+    const b = this.busy;
+    if (b.size > 0 && now - b.at[b.back]! < this.intervalMs / 4) return;
+    b.push(now, busyMs);
   }
 
   /** Counts one arrival (a call) at `nowMs`. */
@@ -236,30 +265,20 @@ export class QueueDelayController {
   /** Adds a sample to the window; false when it changed nothing there. */
   private push(now: number, d: number): boolean {
     this.expire(now);
-    const cap = this.at.length;
+    const r = this.samples;
     // Larger or equal samples before this one can never be the window's minimum again.
     let popped = false;
-    while (this.size > 0 && this.delay[(this.head + this.size - 1) % cap]! >= d) {
-      this.size--;
+    while (r.size > 0 && r.value[r.back]! >= d) {
+      r.popBack();
       popped = true;
     }
-    if (this.size > 0 && now - this.at[(this.head + this.size - 1) % cap]! < this.resolution) return popped;
-    if (this.size === cap) {
-      this.head = (this.head + 1) % cap;
-      this.size--;
-    }
-    const i = (this.head + this.size) % cap;
-    this.at[i] = now;
-    this.delay[i] = d;
-    this.size++;
+    if (r.size > 0 && now - r.at[r.back]! < this.resolution) return popped;
+    r.push(now, d);
     return true;
   }
 
   private expire(now: number): void {
-    const cap = this.at.length;
-    while (this.size > 0 && this.at[this.head]! <= now - this.intervalMs) {
-      this.head = (this.head + 1) % cap;
-      this.size--;
-    }
+    const r = this.samples;
+    while (r.size > 0 && r.at[r.index(0)]! <= now - this.intervalMs) r.popFront();
   }
 }
