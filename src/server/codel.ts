@@ -182,7 +182,7 @@ export class QueueDelayController {
 
   /**
    * The standing delay: the smallest sample of the last interval (0 when there is none). Above the
-   * target for a whole interval means a standing queue; what the gauge shows.
+   * target for a whole interval means a standing queue.
    */
   standingMs(nowMs: number): number {
     this.expire(this.clock(nowMs));
