@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { DecideResponse } from '../generated/nudge/v1/DecideResponse';
 import type { ScoredOffer } from '../generated/nudge/v1/ScoredOffer';
+import { utf8Length, writeUtf8 } from '../shared/utf8';
 
 /**
  * A hand-written protobuf encoder for the common DecideResponse: offers without explanations, no
@@ -45,25 +46,6 @@ function varintSize(v: number): number {
 /** Doubles are written unless +0 (the proto3 default); NaN and -0 are kept. */
 const hasDouble = (d: number | string | null | undefined): d is number => typeof d === 'number' && (d !== 0 || Object.is(d, -0));
 
-/**
- * UTF-8 length of a JS string, as Buffer counts it (a lone surrogate is 3 bytes: U+FFFD). A loop:
- * the strings here are short, and Buffer.byteLength / buf.write are native calls that cost more
- * than the loop for them.
- */
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
 function strSize(s: string): number {
   const n = utf8Length(s);
   return 1 + varintSize(n) + n;
@@ -81,26 +63,7 @@ function writeVarint(buf: Buffer, off: number, v: number): number {
 function writeStr(buf: Buffer, off: number, tag: number, s: string): number {
   buf[off++] = tag;
   off = writeVarint(buf, off, utf8Length(s));
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c < 0x80) buf[off++] = c;
-    else if (c < 0x800) {
-      buf[off++] = 0xc0 | (c >> 6);
-      buf[off++] = 0x80 | (c & 0x3f);
-    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
-      buf[off++] = 0xf0 | (c >> 18);
-      buf[off++] = 0x80 | ((c >> 12) & 0x3f);
-      buf[off++] = 0x80 | ((c >> 6) & 0x3f);
-      buf[off++] = 0x80 | (c & 0x3f);
-    } else {
-      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate, as Buffer writes it
-      buf[off++] = 0xe0 | (c >> 12);
-      buf[off++] = 0x80 | ((c >> 6) & 0x3f);
-      buf[off++] = 0x80 | (c & 0x3f);
-    }
-  }
-  return off;
+  return writeUtf8(buf, off, s);
 }
 
 function writeDouble(buf: Buffer, off: number, tag: number, v: number): number {
@@ -113,6 +76,43 @@ function attributesEntrySize(k: string, v: string): number {
   return (k === '' ? 0 : strSize(k)) + (v === '' ? 0 : strSize(v));
 }
 
+function attributesSize(attrs: Readonly<Record<string, string>>): number {
+  let n = 0;
+  for (const k in attrs) {
+    const e = attributesEntrySize(k, attrs[k]!);
+    n += 1 + varintSize(e) + e;
+  }
+  return n;
+}
+
+function writeAttributes(buf: Buffer, off: number, attrs: Readonly<Record<string, string>>): number {
+  for (const k in attrs) {
+    const v = attrs[k]!;
+    buf[off++] = T.attributes;
+    off = writeVarint(buf, off, attributesEntrySize(k, v));
+    if (k !== '') off = writeStr(buf, off, T.mapKey, k);
+    if (v !== '') off = writeStr(buf, off, T.mapValue, v);
+  }
+  return off;
+}
+
+/**
+ * The attribute entries of an offer, encoded once per map: an offer's attributes are its campaign's
+ * (the engine passes the config's own map), the same bytes in every answer, and they were most of the
+ * encoder's work. Only frozen maps are kept (buildConfig freezes them), so a map that could still
+ * change is encoded each time; a WeakMap, so a replaced campaign's maps go with it.
+ */
+const encodedAttributes = new WeakMap<object, Buffer>();
+
+function cachedAttributes(attrs: Readonly<Record<string, string>>): Buffer | undefined {
+  const hit = encodedAttributes.get(attrs);
+  if (hit !== undefined || !Object.isFrozen(attrs)) return hit;
+  const bytes = Buffer.allocUnsafeSlow(attributesSize(attrs));
+  writeAttributes(bytes, 0, attrs);
+  encodedAttributes.set(attrs, bytes);
+  return bytes;
+}
+
 function offerSize(o: ScoredOffer): number {
   let n = 0;
   if (o.offerId) n += strSize(o.offerId);
@@ -120,12 +120,7 @@ function offerSize(o: ScoredOffer): number {
   if (hasDouble(o.probability)) n += 9;
   if (hasDouble(o.propensity)) n += 9;
   const attrs = o.attributes;
-  if (attrs !== undefined) {
-    for (const k in attrs) {
-      const e = attributesEntrySize(k, attrs[k]!);
-      n += 1 + varintSize(e) + e;
-    }
-  }
+  if (attrs != null) n += cachedAttributes(attrs)?.length ?? attributesSize(attrs);
   return n;
 }
 
@@ -141,7 +136,8 @@ function covered(r: DecideResponse): boolean {
     if (o.explanation != null) return false;
     if (o.offerId !== undefined && typeof o.offerId !== 'string') return false;
     const attrs = o.attributes;
-    if (attrs != null) for (const k in attrs) if (typeof attrs[k] !== 'string') return false;
+    // A map already encoded was checked then, and is frozen.
+    if (attrs != null && !encodedAttributes.has(attrs)) for (const k in attrs) if (typeof attrs[k] !== 'string') return false;
     if (!isDouble(o.score) || !isDouble(o.probability) || !isDouble(o.propensity)) return false;
   }
   return true;
@@ -181,13 +177,12 @@ export function encodeDecideResponse(r: DecideResponse): Buffer | null {
     if (hasDouble(o.probability)) off = writeDouble(buf, off, T.probability, o.probability);
     if (hasDouble(o.propensity)) off = writeDouble(buf, off, T.propensity, o.propensity);
     const attrs = o.attributes;
-    if (attrs !== undefined) {
-      for (const k in attrs) {
-        const v = attrs[k]!;
-        buf[off++] = T.attributes;
-        off = writeVarint(buf, off, attributesEntrySize(k, v));
-        if (k !== '') off = writeStr(buf, off, T.mapKey, k);
-        if (v !== '') off = writeStr(buf, off, T.mapValue, v);
+    if (attrs != null) {
+      const bytes = encodedAttributes.get(attrs);
+      if (bytes === undefined) off = writeAttributes(buf, off, attrs);
+      else {
+        buf.set(bytes, off);
+        off += bytes.length;
       }
     }
   }

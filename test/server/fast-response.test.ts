@@ -3,6 +3,7 @@ import * as protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import type { DecideResponse } from '../../src/generated/nudge/v1/DecideResponse';
 import { loadNudgeProto, protoPath } from '../../src/proto';
+import { parseCampaign } from '../../src/campaigns/schema';
 import { encodeDecideResponse, withFastDecide } from '../../src/server/fast-response';
 
 /**
@@ -52,6 +53,35 @@ describe('encodeDecideResponse', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('frozen attribute maps (a campaign\'s, encoded once and kept) give the same message every time', () => {
+    const frozen = offer.map((o) => (o.attributes === undefined ? o : { ...o, attributes: Object.freeze({ ...o.attributes }) }));
+    fc.assert(
+      fc.property(fc.array(frozen, { maxLength: 5 }), fc.string({ maxLength: 40 }), (offers, decisionId) => {
+        for (let i = 0; i < 2; i++) {
+          const r = { decisionId, offers } as DecideResponse;
+          expect(decode(encodeDecideResponse(r)!)).toEqual(decode(generated(r)));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a map that is not frozen is encoded afresh, so a change to it is seen', () => {
+    const attributes: Record<string, string> = { framing: 'gain' };
+    const r = (): DecideResponse => ({ decisionId: 'd', offers: [{ offerId: 'a', attributes }] });
+    const first = decode(encodeDecideResponse(r())!);
+    attributes['framing'] = 'urgency';
+    attributes['channel'] = 'app';
+    const second = decode(encodeDecideResponse(r())!);
+    expect(second).not.toEqual(first);
+    expect(second).toEqual(decode(generated(r())));
+  });
+
+  it('campaign offers carry frozen attribute maps', () => {
+    const c = parseCampaign({ name: 'c', offers: [{ id: 'a', attributes: { framing: 'gain' } }, { id: 'b' }] }, 'test');
+    for (const o of c.offers) expect(Object.isFrozen(o.attributes)).toBe(true);
   });
 
   it('writes a typical decision byte for byte as a canonical proto3 encoder would', () => {
