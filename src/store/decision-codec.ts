@@ -1,4 +1,5 @@
 import type { SessionValues } from '../sessions/types';
+import { SHORT_STRING, writeUtf8 } from '../shared/utf8';
 import type { DecisionRecord, ShownOffer } from './types';
 
 /**
@@ -35,7 +36,7 @@ function ensure(need: number): void {
 function writeStr(s: string, off: number, field: string): number {
   // UTF-8 never takes more than 3 bytes per UTF-16 unit.
   ensure(off + 2 + s.length * 3);
-  const n = scratch.write(s, off + 2, 'utf8');
+  const n = s.length <= SHORT_STRING ? writeUtf8(scratch, off + 2, s) - off - 2 : scratch.write(s, off + 2, 'utf8');
   if (n > MAX_STR) throw new RangeError(`decision record: ${field} is longer than ${MAX_STR} bytes`);
   scratch.writeUInt16LE(n, off);
   return off + 2 + n;
