@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DecisionLog } from '../../src/store/decision-log';
+import { DecisionLog, DUE_GROUP_SPAN_MS, decodeDueEntry, encodeDueEntry } from '../../src/store/decision-log';
 import { openStoreDbs, type StoreDbs } from '../../src/store/lmdb-env';
 import { decision, tempDir } from './helpers';
 
@@ -45,6 +45,27 @@ describe('DecisionLog (queued, in flight, committed)', () => {
     expect(log.get(b.id)).toStrictEqual(b);
     const due = [...dbs.due.getRange({})].map((e) => e.key);
     expect(due).toEqual([[a.ts + 3_600_000, a.id]]);
+  });
+
+  it('writes one due entry per campaign and batch for decisions due within DUE_GROUP_SPAN_MS of each other', async () => {
+    const t0 = 1_700_000_000_000;
+    const group = [0, 30, DUE_GROUP_SPAN_MS].map((dt) => decision('waits', ['a'], { ts: t0 + dt }));
+    const apart = decision('waits', ['a'], { ts: t0 + DUE_GROUP_SPAN_MS + 1 });
+    for (const d of [...group, apart]) log.add(d);
+    log.add(decision('now', ['b']));
+    await dbs.env.transaction(() => log.writeQueued());
+    log.committed();
+    const entries = [...dbs.due.getRange({})].map((e) => ({ key: e.key, ids: decodeDueEntry(e.key[1], e.value) }));
+    expect(entries).toEqual([
+      { key: [t0 + DUE_GROUP_SPAN_MS + 3_600_000, group[0]!.id], ids: group.map((d) => d.id) },
+      { key: [apart.ts + 3_600_000, apart.id], ids: [apart.id] },
+    ]);
+  });
+
+  it('reads due entries written one per decision, before grouping', () => {
+    expect(decodeDueEntry('id-1', 'campaign')).toEqual(['id-1']);
+    expect(decodeDueEntry('id-1', encodeDueEntry('campaign', ['id-1']))).toEqual(['id-1']);
+    expect(decodeDueEntry('id-1', encodeDueEntry('campaign', ['id-1', 'id-2']))).toEqual(['id-1', 'id-2']);
   });
 
   it('puts a failed batch back in front of what was queued since, in order', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { openLmdbStore, type LmdbStore } from '../../src/store/lmdb-store';
 import { campaign, decision, offer, tempDir, withoutCalibration } from './helpers';
 
@@ -205,6 +206,27 @@ describe('LmdbStore default rewards', () => {
     expect(swept).toBe(2);
     expect(late[0]!.status).toBe('EXPIRED');
     expect(store.counters('wait').treatment).toEqual({ decisions: 1, outcomes: 2, rewards: 1 });
+  });
+
+  it('sweeps a group of decisions logged together no earlier than the last is due, and at most sweepLimit per call', async () => {
+    const limited = await openLmdbStore({ dataDir: join(dir, 'limited'), sweepLimit: 2 });
+    try {
+      limited.syncCampaign(campaign('wait', { rewardWaitMs: 1000, defaultReward: 0 }));
+      const t0 = 1_700_000_000_000;
+      // Five decisions 0-40 ms apart: one due entry (DUE_GROUP_SPAN_MS), keyed by the last due time.
+      for (let i = 0; i < 5; i++) limited.logDecision(decision('wait', ['a'], { ts: t0 + i * 10 }));
+      // And one 10 s later, in the same batch but its own group.
+      limited.logDecision(decision('wait', ['a'], { ts: t0 + 10_000 }));
+      expect(await limited.sweepExpired(t0 + 1000 + 39)).toBe(0);
+      expect(await limited.sweepExpired(t0 + 1000 + 40)).toBe(2);
+      expect(await limited.sweepExpired(t0 + 1000 + 40)).toBe(2);
+      expect(await limited.sweepExpired(t0 + 1000 + 40)).toBe(1);
+      expect(await limited.sweepExpired(t0 + 1000 + 40)).toBe(0);
+      expect(await limited.sweepExpired(t0 + 11_000)).toBe(1);
+      expect(limited.counters('wait').treatment).toEqual({ decisions: 6, outcomes: 6, rewards: 0 });
+    } finally {
+      await limited.close();
+    }
   });
 
   it('leaves campaigns without a reward wait alone', async () => {
