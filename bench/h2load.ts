@@ -50,12 +50,13 @@ export interface H2loadRun {
   readonly logFile?: string;
 }
 
-const seconds = (ms: number): string => `${Math.round(ms) / 1000}s`;
+// Whole milliseconds: h2load 1.52 takes an integer with a unit, and refuses "1.5s".
+const duration = (ms: number): string => `${Math.round(ms)}ms`;
 
 /** The command line (after `h2load`) of a run. */
 export function h2loadArgs(r: H2loadRun): string[] {
-  const args = ['-c', String(r.connections), '-m', String(r.streams), '-t', '1', '-D', seconds(r.durationMs)];
-  if (r.warmupMs > 0) args.push(`--warm-up-time=${seconds(r.warmupMs)}`);
+  const args = ['-c', String(r.connections), '-m', String(r.streams), '-t', '1', '-D', duration(r.durationMs)];
+  if (r.warmupMs > 0) args.push(`--warm-up-time=${duration(r.warmupMs)}`);
   if (r.rate !== undefined) {
     const per = r.rate / r.connections;
     if (!Number.isInteger(per) || per <= 0) throw new RangeError(`h2load --rps is per connection: ${r.rate} req/s over ${r.connections} connections is not a whole number each`);

@@ -205,7 +205,7 @@ export function cpuFigures(a: CpuReading | null, b: CpuReading | null, okPerSeco
 }
 
 /** Nudge's Decide answers by gRPC status name from its Prometheus endpoint; null when unavailable. */
-async function decideCounts(metricsPort: number | null): Promise<Record<string, number> | null> {
+export async function decideCounts(metricsPort: number | null): Promise<Record<string, number> | null> {
   if (metricsPort === null) return null;
   try {
     const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(3000) });
@@ -229,7 +229,8 @@ export function parseDecideCounts(text: string): Record<string, number> {
   return out;
 }
 
-function nonOkDelta(a: Record<string, number> | null, b: Record<string, number> | null): Record<string, number> | null {
+/** The non-OK Decide answers between two decideCounts readings, by status name; null when either is missing. */
+export function nonOkDelta(a: Record<string, number> | null, b: Record<string, number> | null): Record<string, number> | null {
   if (!a || !b) return null;
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(b)) {
@@ -240,7 +241,8 @@ function nonOkDelta(a: Record<string, number> | null, b: Record<string, number> 
   return out;
 }
 
-function metricsPortOf(t: RunningTarget): number | null {
+/** Nudge's metrics port, from its startup log line; null when metrics are off or not reported. */
+export function metricsPortOf(t: RunningTarget): number | null {
   for (const line of t.output) {
     if (!line.startsWith('{') || !line.includes('metricsPort')) continue;
     try {
@@ -254,7 +256,7 @@ function metricsPortOf(t: RunningTarget): number | null {
 }
 
 /** One Decide of `body` through the builtin client: its grpc-status name ("OK" when it succeeded). */
-async function checkBody(address: string, body: Buffer): Promise<string> {
+export async function checkBody(address: string, body: Buffer): Promise<string> {
   const c = await RawH2Connection.connect(address, DECIDE_PATH);
   try {
     return await new Promise<string>((resolve) => {
@@ -267,6 +269,13 @@ async function checkBody(address: string, body: Buffer): Promise<string> {
   } finally {
     c.close();
   }
+}
+
+/** Writes the one gRPC-framed DecideRequest (main scenario) every h2load request sends; returns its path. */
+export function writeDecideBody(dir: string): string {
+  const bodyFile = path.join(dir, 'decide-body.bin');
+  fs.writeFileSync(bodyFile, encodeDecideRequests({ ...requestsFor(MAIN_SCENARIO), distinct: 1 })[0]!);
+  return bodyFile;
 }
 
 interface Ctx {
@@ -493,8 +502,7 @@ export async function runHeadline(s: HeadlineSettings, nudgeEnv: Readonly<Record
   // The open-loop generator is forked by this process and inherits its CPUs: the generator's.
   pinSelf(genCpus);
   setNiceness(s.priority);
-  const bodyFile = path.join(workDir, 'decide-body.bin');
-  fs.writeFileSync(bodyFile, encodeDecideRequests({ ...requestsFor(MAIN_SCENARIO), distinct: 1 })[0]!);
+  const bodyFile = writeDecideBody(workDir);
   const ctx: Ctx = { s, plan, genCpus, bodyFile, workDir };
   let snap: Snapshot | null = null;
   const rounds: HeadlineRound[] = [];
