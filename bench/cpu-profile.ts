@@ -59,6 +59,7 @@ export const COMPONENT_RULES: readonly Rule[] = [
   { url: /\/node_modules\/@grpc\//, component: 'transport', why: 'grpc-js (server, HTTP/2 glue) and proto-loader' },
   { url: /\/node_modules\/(protobufjs|@protobufjs)\//, component: 'transport', why: 'message (de)serialisation for grpc-js' },
   { url: /\/node_modules\/(lmdb|@lmdb|msgpackr|@msgpackr-extract|ordered-binary)\//, component: 'log', neutral: true, why: 'LMDB: feature reads under src/features, decision log and state writes under src/store' },
+  { url: /\/node_modules\/(ioredis|@ioredis|redis-parser|redis-errors|cluster-key-slot|denque|standard-as-callback)\//, component: 'log', why: 'the Redis client of the shared store (NUDGE_STORE=redis://): learning-state and decision-log traffic; node:net time of its socket still counts as transport' },
   { url: /\/node_modules\/(prom-client|bintrees|tdigest)\//, component: 'metrics', why: 'Prometheus metrics' },
   { url: /\/node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify|@pinojs)\//, component: 'metrics', why: 'logging (observability)' },
   { url: /\/node_modules\/(piscina)\//, component: 'engine', why: 'worker pool of the engine (NUDGE_MODE=pool)' },

@@ -12,6 +12,7 @@ export type Profile = 'full' | 'quick' | 'smoke';
 export type TargetName = 'floor' | 'nudge';
 /** headline: issue 16's figures (bench/headline.ts); sweep: open-loop rate sweep and variants; outcomes: StreamOutcomes. */
 export type Part = 'headline' | 'sweep' | 'outcomes';
+export type BenchStore = 'lmdb' | 'redis';
 export const PARTS: readonly Part[] = ['headline', 'sweep', 'outcomes'];
 
 /** Durations and rounds of the headline part (bench/headline.ts), per profile. */
@@ -57,10 +58,12 @@ export interface SuiteOptions {
   readonly parts: Part[];
   /** Who drives the headline's load. */
   readonly generator: GeneratorKind;
+  /** The learning store of every Nudge under test: embedded LMDB, or a redis-server started for the run. */
+  readonly store: BenchStore;
   readonly headline: HeadlineProfile;
 }
 
-const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakMinutes' | 'soakRate' | 'processes' | 'connections' | 'timer' | 'client' | 'sloMs' | 'cpuProf' | 'generator'>> = {
+const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakMinutes' | 'soakRate' | 'processes' | 'connections' | 'timer' | 'client' | 'sloMs' | 'cpuProf' | 'generator' | 'store'>> = {
   full: {
     profile: 'full',
     parts: ['headline', 'sweep', 'outcomes'],
@@ -175,6 +178,7 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
     .option('--closed-duration <ms>', 'headline: measured time of each saturated run', positiveInt('closed-duration'))
     .option('--open-duration <ms>', 'headline: measured time of each open-loop run', positiveInt('open-duration'))
     .option('--open-rate <n>', 'headline: rate of the open-loop runs, req/s (1000)', positiveInt('open-rate'))
+    .option('--store <kind>', 'learning store of the Nudge under test: lmdb (default) or redis (a redis-server started for the run, on the generator\'s core)')
     .exitOverride();
   cmd.parse([...argv], { from: 'user' });
   const o = cmd.opts<Record<string, unknown>>();
@@ -198,6 +202,8 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
   if (client !== 'raw' && client !== 'node') throw new RangeError('--client must be raw or node');
   const generator = (o.generator ?? defaultGenerator()) as GeneratorKind;
   if (generator !== 'h2load' && generator !== 'builtin') throw new RangeError('--generator must be h2load or builtin');
+  const store = (o.store ?? 'lmdb') as BenchStore;
+  if (store !== 'lmdb' && store !== 'redis') throw new RangeError('--store must be lmdb or redis');
   let parts = (o.parts as Part[] | undefined) ?? base.parts;
   // An explicit --outcomes N (N > 0) asks for the StreamOutcomes figure even where the profile skips it.
   if (o.parts === undefined && typeof o.outcomes === 'number' && o.outcomes > 0 && !parts.includes('outcomes')) parts = PARTS.filter((p) => p === 'outcomes' || parts.includes(p));
@@ -234,6 +240,7 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
     cpuProf: o.cpuProf === true,
     parts,
     generator,
+    store,
     headline,
   };
 }

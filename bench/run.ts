@@ -16,6 +16,8 @@ import { MAIN_SCENARIO, requestsFor, variantScenarios, type Scenario } from './s
 import { runSoak } from './soak';
 import { capacityOf, runAt, sweep, type RunRecord, type SweepTarget } from './sweep';
 import { nudgeAvailable, startTarget, type RunningTarget, type TargetSpec } from './targets';
+import { allowedCpus } from './scale/pin';
+import { startRedis, type BenchRedis } from './scale/redis';
 import { benchWorkDir } from './workdir';
 
 const log = (msg: string): void => {
@@ -120,6 +122,28 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   if (!built && o.targets === null) notes.push('Nudge is not built (dist/src/cli/main.js or dist/src/server/server.js missing): floor only.');
   if (machine.loadAverage[0] > 0.5) notes.push(`Load average ${machine.loadAverage[0]} at the start: other work shares the CPUs, figures are noisy.`);
   const work = benchWorkDir('bench', [10, 100, 1000]);
+  let redis: BenchRedis | null = null;
+  if (o.store === 'redis') {
+    // On the generator's side of the machine (every CPU but the first, which the headline gives the
+    // server under test), so that the server's core measures Nudge and not Redis.
+    const all = allowedCpus();
+    redis = await work.unlessFails(startRedis({ appendfsync: 'everysec', cpus: all !== null && all.length >= 2 ? all.slice(1) : null }));
+    notes.push(`Learning store: Redis (a redis-server started for this run on 127.0.0.1:${redis.port}, appendfsync everysec, ${all !== null && all.length >= 2 ? `CPUs ${all.slice(1).join(',')}` : 'unpinned'}).`);
+  }
+  try {
+    return await suiteOn(o, redis === null ? work.nudgeEnv : { ...work.nudgeEnv, NUDGE_STORE: redis.url }, work, { startedAt, machine, notes, targets });
+  } finally {
+    await redis?.stop();
+  }
+}
+
+async function suiteOn(
+  o: SuiteOptions,
+  nudgeEnv: Readonly<Record<string, string>>,
+  work: ReturnType<typeof benchWorkDir>,
+  c: { startedAt: string; machine: ReturnType<typeof machineInfo>; notes: string[]; targets: TargetName[] },
+): Promise<SuiteResult> {
+  const { startedAt, machine, notes, targets } = c;
   const scenarios = o.parts.includes('sweep') ? [MAIN_SCENARIO, ...variantScenarios().filter((v) => o.variants.includes(v.id))] : [];
   const results: ScenarioResult[] = [];
   let outcomes: SuiteResult['outcomes'] = { skipped: !o.parts.includes('outcomes') ? `not in --parts (${o.parts.join(',')})` : o.outcomes === 0 ? '--outcomes 0' : 'nudge not measured' };
@@ -144,7 +168,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
           priority: -5,
           targets: targets.includes('nudge') ? (targets.includes('floor') ? ['floor', 'nudge'] : ['nudge']) : ['floor'],
         },
-        work.nudgeEnv,
+        nudgeEnv,
         work.dir,
         { start, stop, log },
       );
@@ -159,12 +183,12 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     for (const s of scenarios) {
       if (!s.sweep && !targets.includes('nudge')) continue; // variants only change Nudge
       log(`scenario ${s.id}: ${s.label}`);
-      results.push(await runScenario(s, o, floor, targets.includes('nudge'), work.nudgeEnv));
+      results.push(await runScenario(s, o, floor, targets.includes('nudge'), nudgeEnv));
     }
     if (targets.includes('nudge') && o.outcomes > 0 && o.parts.includes('outcomes')) {
       log(`StreamOutcomes: ${o.outcomes} decisions, then their outcomes`);
       try {
-        const n = await start({ name: 'nudge', kind: 'nudge' }, work.nudgeEnv);
+        const n = await start({ name: 'nudge', kind: 'nudge' }, nudgeEnv);
         try {
           outcomes = await benchOutcomes({ address: n.address, campaign: benchCampaignName(100), decisions: o.outcomes, concurrency: 64, seed: 7 });
         } finally {
@@ -200,6 +224,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       variants: o.variants,
       parts: o.parts,
       generator: o.generator,
+      store: o.store,
       maxErrorRate: 0.01,
       invalidWhen: 'generator p99 lateness > 1 ms, or achieved send rate < 95% of offered, or client-side drops',
     },
@@ -219,6 +244,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   if (o.soakMinutes !== null) {
+    if (o.store !== 'lmdb') throw new RangeError('--store redis applies to the headline, sweep and outcomes, not to --soak');
     const paths = await runSoak(o, { start, stop, log });
     log(`wrote ${paths.json} and ${paths.svg}`);
     return;

@@ -64,6 +64,7 @@ describe('cpu profile attribution', () => {
     expect(classifyFrame({ functionName: 'f', url: `${ROOT}/dist/src/store/lmdb-store.js` }).component).toBe('log');
     expect(classifyFrame({ functionName: 'f', url: `${ROOT}/dist/src/observability/metrics.js` }).component).toBe('metrics');
     expect(classifyFrame({ functionName: 'f', url: `${NM}/pino/lib/proto.js` }).component).toBe('metrics');
+    expect(classifyFrame({ functionName: 'f', url: `${NM}/ioredis/built/Redis.js` })).toEqual({ component: 'log', neutral: false });
     expect(classifyFrame({ functionName: 'f', url: 'node:net' }).component).toBe('transport');
     expect(classifyFrame({ functionName: 'f', url: 'node:internal/modules/cjs/loader' }).component).toBe('other');
     // A package's own src/ folder is not Nudge's.

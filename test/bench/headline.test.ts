@@ -36,6 +36,12 @@ describe('bench options: parts, generator, headline settings', () => {
     expect(() => parseSuiteOptions(['--quick', '--generator', 'h2load', '--open-rate', '1001'])).toThrow(/multiple of --connections/);
     expect(parseSuiteOptions(['--quick', '--generator', 'builtin', '--open-rate', '1001']).headline.openRate).toBe(1001);
   });
+
+  it('--store picks the learning store of the Nudge under test: lmdb unless told', () => {
+    expect(parseSuiteOptions(['--quick']).store).toBe('lmdb');
+    expect(parseSuiteOptions(['--quick', '--store', 'redis']).store).toBe('redis');
+    expect(() => parseSuiteOptions(['--quick', '--store', 'valkey-cluster'])).toThrow(/^--store must be lmdb or redis$/);
+  });
 });
 
 const sat = (target: 'floor' | 'nudge', ok: number, mainUs: number, share = 1): SaturatedRun => ({
