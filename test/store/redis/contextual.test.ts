@@ -91,8 +91,12 @@ describe('contextual weights with the Redis store', () => {
     // One learner saw all 40 outcomes; the embedded store learned them in one batch too.
     const wa = weights(a);
     // Batches differ (the lease holder consumes what is queued at each step), so weights agree in
-    // direction and closely in size, not bit for bit.
-    for (let i = 0; i < 8; i++) expect(Math.sign(wa[i]!)).toBe(Math.sign(expected[i]!));
+    // direction and closely in size, not bit for bit. The bias means sit near 0 (about 0.1), where
+    // batching alone can flip a sign: direction is checked where the weight is clearly away from 0.
+    for (let i = 0; i < 8; i++) {
+      if (Math.abs(expected[i]!) > 0.5) expect(Math.sign(wa[i]!)).toBe(Math.sign(expected[i]!));
+      expect(Math.abs(wa[i]! - expected[i]!)).toBeLessThan(0.25 * Math.max(1, Math.abs(expected[i]!)));
+    }
     expect(wa[1]).toBeGreaterThan(4);
   });
 });
