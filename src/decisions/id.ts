@@ -32,8 +32,29 @@ export function newDecisionId(): string {
     seq = (seq + 1) | 0;
     if (seq === 0) lastMs += 1;
   }
-  return v7({ msecs: lastMs, seq, random });
+  v7({ msecs: lastMs, seq, random }, bytes);
+  for (let i = 0; i < 16; i++) {
+    const p = HEX_AT[i]!;
+    const h = bytes[i]! * 2;
+    text[p] = HEX[h]!;
+    text[p + 1] = HEX[h + 1]!;
+  }
+  return text.toString('latin1', 0, 36);
 }
+
+/**
+ * uuid writes the id's 16 bytes; the text is formed here, in one 36-byte scratch turned into a string
+ * by one call: uuid's own stringify joins 20 pieces and lower-cases them (~0.3 us more per id here).
+ */
+const bytes = new Uint8Array(16);
+const text = Buffer.alloc(36, 0x2d); // '-' where no hex digit goes
+const HEX = new Uint8Array(512);
+for (let b = 0; b < 256; b++) {
+  HEX[b * 2] = '0123456789abcdef'.charCodeAt(b >> 4);
+  HEX[b * 2 + 1] = '0123456789abcdef'.charCodeAt(b & 15);
+}
+/** Where the two hex digits of each byte go in 8-4-4-4-12. */
+const HEX_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 

@@ -1,3 +1,4 @@
+import { parse, stringify, validate, version } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { decisionTime, isDecisionId, newDecisionId } from '../../src/decisions/id';
 
@@ -10,6 +11,15 @@ describe('decision ids', () => {
       if (!(ids[i - 1]! < ids[i]!)) throw new Error(`ids out of order at ${i}: ${ids[i - 1]} >= ${ids[i]}`);
     }
     expect(ids.every(isDecisionId)).toBe(true);
+  });
+
+  it('are the text uuid itself writes for their bytes: lower-case hex, 8-4-4-4-12, version 7', () => {
+    for (let i = 0; i < 20_000; i++) {
+      const id = newDecisionId();
+      expect(validate(id)).toBe(true);
+      expect(version(id)).toBe(7);
+      expect(stringify(parse(id))).toBe(id);
+    }
   });
 
   it('carry their creation time', () => {
