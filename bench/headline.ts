@@ -28,7 +28,7 @@ import { mainThreadCpuMs, processCpuMs } from './proc';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
 import { runClosed } from './scale/closed';
 import { pairedRatios, spread, type Spread } from './scale/figures';
-import { allowedCpus, pinProcess, planCpus, setNiceness, type CpuPlan } from './scale/pin';
+import { allowedCpus, pinSelf as pinSelfTo, planCpus, setNiceness, type CpuPlan } from './scale/pin';
 import { distFingerprint, snapshotPackage, type Snapshot } from './scale/snapshot';
 import type { RunningTarget, TargetSpec } from './targets';
 
@@ -491,14 +491,7 @@ export async function runHeadline(s: HeadlineSettings, nudgeEnv: Readonly<Record
   const serverCpus = plan.invalid === null ? [plan.server[0]!] : null;
   const genCpus = plan.invalid === null ? plan.gen : null;
   const original = allowedCpus();
-  const pinSelf = (cpus: readonly number[] | null): void => {
-    if (cpus === null) return;
-    try {
-      pinProcess(process.pid, cpus);
-    } catch (err) {
-      notes.push(`could not pin the orchestrator: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
+  const pinSelf = (cpus: readonly number[] | null): void => pinSelfTo(cpus, notes);
   // The open-loop generator is forked by this process and inherits its CPUs: the generator's.
   pinSelf(genCpus);
   setNiceness(s.priority);

@@ -26,7 +26,7 @@ import { runLoad } from './loadgen/driver';
 import { DECIDE_PATH } from './loadgen/requests';
 import { processCpuMs, readRssMb } from './proc';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
-import { allowedCpus, pinProcess, planCpus } from './scale/pin';
+import { allowedCpus, pinSelf as pinSelfTo, planCpus } from './scale/pin';
 import { snapshotPackage, type Snapshot } from './scale/snapshot';
 import { startTarget, type RunningTarget } from './targets';
 
@@ -167,14 +167,7 @@ export async function runH2loadOverload(ctx: OverloadContext): Promise<Record<st
   const genCpus = plan.invalid === null ? plan.gen : null;
   const notes: string[] = [];
   const original = allowedCpus();
-  const pinSelf = (cpus: readonly number[] | null): void => {
-    if (cpus === null) return;
-    try {
-      pinProcess(process.pid, cpus);
-    } catch (err) {
-      notes.push(`could not pin the orchestrator: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
+  const pinSelf = (cpus: readonly number[] | null): void => pinSelfTo(cpus, notes);
   const env = { ...ctx.nudgeEnv, NUDGE_MODE: process.env.NUDGE_MODE ?? 'inline' };
   const out: Record<string, unknown> = {
     generator: 'h2load',

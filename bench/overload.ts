@@ -19,7 +19,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { runCli } from './cli';
 import { benchCampaignName } from './campaign-files';
 import type { GeneratorKind } from './headline';
 import { runLoad } from './loadgen/driver';
@@ -242,16 +243,4 @@ async function main(): Promise<void> {
   process.stdout.write(text);
 }
 
-if (require.main === module) {
-  main()
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-      if (err instanceof CommanderError) process.exit(err.exitCode);
-      if (err instanceof RangeError || err instanceof TypeError) {
-        process.stderr.write(`overload: ${err.message}\n`);
-        process.exit(2);
-      }
-      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    });
-}
+if (require.main === module) runCli('overload', main);

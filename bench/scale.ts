@@ -15,7 +15,8 @@
  * stopped at the end; so are the Nudge servers (dist/src/cli/main.js serve). Linux, taskset. Writes
  * <out>/scale-<timestamp>.json and prints a Markdown summary (or the JSON with --json).
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { runCli } from './cli';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { machineInfo } from './machine';
@@ -279,16 +280,4 @@ async function main(): Promise<void> {
   process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderScale(result));
 }
 
-if (require.main === module) {
-  main()
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-      if (err instanceof CommanderError) process.exit(err.exitCode);
-      if (err instanceof RangeError || err instanceof TypeError) {
-        process.stderr.write(`scale: ${err.message}\n`);
-        process.exit(2);
-      }
-      process.stderr.write(`scale failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    });
-}
+if (require.main === module) runCli('scale', main);

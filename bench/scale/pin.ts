@@ -45,6 +45,16 @@ export function pinProcess(pid: number, cpus: readonly number[]): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpuListString(cpus), String(pid)], { stdio: 'ignore' });
 }
 
+/** Pins this process to `cpus` (null: leaves it); a failure is noted and the run goes on unpinned. */
+export function pinSelf(cpus: readonly number[] | null, notes: string[]): void {
+  if (cpus === null) return;
+  try {
+    pinProcess(process.pid, cpus);
+  } catch (err) {
+    notes.push(`could not pin the orchestrator: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 let niceness = 0;
 
 /**
