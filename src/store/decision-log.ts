@@ -41,6 +41,12 @@ export function decodeDueEntry(keyId: string, value: string): string[] {
   return i < 0 ? [keyId] : value.slice(i + 1).split('\u0000');
 }
 
+/** The campaign of a `due` value, in either form. */
+export function dueCampaign(value: string): string {
+  const i = value.indexOf('\u0000');
+  return i < 0 ? value : value.slice(0, i);
+}
+
 /**
  * The decision log's write side: logDecision only queues (the Decide path never waits for disk); the
  * queue is written at the start of the next group transaction. Until that transaction is committed a

@@ -1,4 +1,4 @@
-import { decodeDueEntry, encodeDueEntry, type DecisionLog } from './decision-log';
+import { decodeDueEntry, dueCampaign, encodeDueEntry, type DecisionLog } from './decision-log';
 import type { Learner } from './learner';
 import { encodeOutcome, outcomeKey, type StoreDbs } from './lmdb-env';
 
@@ -44,8 +44,7 @@ export class Sweeper {
       }
       ids.push(...e.ids.slice(0, room));
       const rest = e.ids.slice(room);
-      const campaign = e.value.slice(0, Math.max(0, e.value.indexOf('\u0000')));
-      this.dbs.due.put([e.key[0], rest[0]!], encodeDueEntry(campaign, rest));
+      this.dbs.due.put([e.key[0], rest[0]!], encodeDueEntry(dueCampaign(e.value), rest));
     }
     let count = 0;
     for (const id of ids) {
