@@ -103,30 +103,38 @@ function writeAttributes(buf: Buffer, off: number, attrs: Readonly<Record<string
  * change is encoded each time; a WeakMap, so a replaced campaign's maps go with it.
  */
 const encodedAttributes = new WeakMap<object, Buffer>();
+const NO_ATTRIBUTES = Buffer.alloc(0);
 
-function cachedAttributes(attrs: Readonly<Record<string, string>>): Buffer | undefined {
+/** An offer's encoded attribute entries, or null when a value is not a string (not covered). */
+function attributeBytes(attrs: Readonly<Record<string, string>>): Buffer | null {
   const hit = encodedAttributes.get(attrs);
-  if (hit !== undefined || !Object.isFrozen(attrs)) return hit;
-  const bytes = Buffer.allocUnsafeSlow(attributesSize(attrs));
+  if (hit !== undefined) return hit;
+  for (const k in attrs) if (typeof attrs[k] !== 'string') return null;
+  const size = attributesSize(attrs);
+  if (size === 0) return NO_ATTRIBUTES;
+  const frozen = typeof attrs === 'object' && Object.isFrozen(attrs);
+  const bytes = frozen ? Buffer.allocUnsafeSlow(size) : Buffer.allocUnsafe(size);
   writeAttributes(bytes, 0, attrs);
-  encodedAttributes.set(attrs, bytes);
+  if (frozen) encodedAttributes.set(attrs, bytes);
   return bytes;
 }
 
-function offerSize(o: ScoredOffer): number {
+function offerSize(o: ScoredOffer, attrs: Buffer | undefined): number {
   let n = 0;
   if (o.offerId) n += strSize(o.offerId);
   if (hasDouble(o.score)) n += 9;
   if (hasDouble(o.probability)) n += 9;
   if (hasDouble(o.propensity)) n += 9;
-  const attrs = o.attributes;
-  if (attrs != null) n += cachedAttributes(attrs)?.length ?? attributesSize(attrs);
+  if (attrs !== undefined) n += attrs.length;
   return n;
 }
 
 const isDouble = (d: unknown): boolean => d === undefined || d === null || typeof d === 'number';
 
-/** Whether the fast encoder covers this response; the generated serializer handles the rest. */
+/**
+ * Whether the fast encoder covers this response; the generated serializer handles the rest. Attribute
+ * values are checked where their bytes are made (attributeBytes).
+ */
 function covered(r: DecideResponse): boolean {
   if (r.error != null) return false;
   if (r.session !== undefined && r.session !== null && Object.keys(r.session).length > 0) return false;
@@ -135,9 +143,6 @@ function covered(r: DecideResponse): boolean {
   for (const o of r.offers ?? []) {
     if (o.explanation != null) return false;
     if (o.offerId !== undefined && typeof o.offerId !== 'string') return false;
-    const attrs = o.attributes;
-    // A map already encoded was checked then, and is frozen.
-    if (attrs != null && !encodedAttributes.has(attrs)) for (const k in attrs) if (typeof attrs[k] !== 'string') return false;
     if (!isDouble(o.score) || !isDouble(o.probability) || !isDouble(o.propensity)) return false;
   }
   return true;
@@ -148,10 +153,17 @@ export function encodeDecideResponse(r: DecideResponse): Buffer | null {
   if (!covered(r)) return null;
   const offers = r.offers ?? [];
   const sizes = new Array<number>(offers.length);
+  const attrs = new Array<Buffer | undefined>(offers.length);
   let n = 0;
   if (r.decisionId) n += strSize(r.decisionId);
   for (let i = 0; i < offers.length; i++) {
-    const s = offerSize(offers[i]!);
+    const o = offers[i]!;
+    if (o.attributes != null) {
+      const a = attributeBytes(o.attributes);
+      if (a === null) return null;
+      attrs[i] = a;
+    }
+    const s = offerSize(o, attrs[i]);
     sizes[i] = s;
     n += 1 + varintSize(s) + s;
   }
@@ -176,14 +188,10 @@ export function encodeDecideResponse(r: DecideResponse): Buffer | null {
     if (hasDouble(o.score)) off = writeDouble(buf, off, T.score, o.score);
     if (hasDouble(o.probability)) off = writeDouble(buf, off, T.probability, o.probability);
     if (hasDouble(o.propensity)) off = writeDouble(buf, off, T.propensity, o.propensity);
-    const attrs = o.attributes;
-    if (attrs != null) {
-      const bytes = encodedAttributes.get(attrs);
-      if (bytes === undefined) off = writeAttributes(buf, off, attrs);
-      else {
-        buf.set(bytes, off);
-        off += bytes.length;
-      }
+    const a = attrs[i];
+    if (a !== undefined) {
+      buf.set(a, off);
+      off += a.length;
     }
   }
   if (r.policy) off = writeStr(buf, off, T.policy, r.policy);
