@@ -141,7 +141,7 @@ export class CampaignRegistry extends EventEmitter {
       }
       reg.lastVersion = Math.max(reg.lastVersion, c.version);
       const prev = reg.entries.get(c.name);
-      if (prev === undefined || prev.config.version < c.version) reg.entries.set(c.name, { config: c, origin: 'api', file: null });
+      if (prev === undefined || prev.config.version < c.version) reg.entries.set(c.name, { config: stored(c, c.version), origin: 'api', file: null });
     }
     await reg.scan();
     reg.initializing = false;
@@ -376,9 +376,19 @@ export class CampaignRegistry extends EventEmitter {
     const prev = this.entries.get(config.name);
     // Higher than anything this registry has handed out, and than the campaign's own last version.
     this.lastVersion = Math.max(this.lastVersion + 1, (prev?.config.version ?? 0) + 1);
-    const stored: CampaignConfig = Object.freeze({ ...config, version: this.lastVersion });
-    this.entries.set(config.name, { config: stored, origin, file });
-    this.emit('change', { name: config.name, campaign: stored, previous: prev?.config ?? null, origin, file });
-    return stored;
+    const kept = stored(config, this.lastVersion);
+    this.entries.set(config.name, { config: kept, origin, file });
+    this.emit('change', { name: config.name, campaign: kept, previous: prev?.config ?? null, origin, file });
+    return kept;
   }
+}
+
+/**
+ * A campaign as the registry keeps it: frozen, with frozen offer attribute maps, whichever way it came
+ * (a file, the admin API, a saved campaign read back from the store). The DecideResponse encoder keeps
+ * the bytes of frozen maps only (src/server/fast-response.ts).
+ */
+function stored(c: CampaignConfig, version: number): CampaignConfig {
+  const offers = c.offers.every((o) => Object.isFrozen(o.attributes)) ? c.offers : c.offers.map((o) => ({ ...o, attributes: Object.freeze({ ...o.attributes }) }));
+  return Object.freeze({ ...c, offers, version });
 }

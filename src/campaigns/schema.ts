@@ -192,8 +192,8 @@ function buildConfig(p: ParsedCampaign, problems: Problem[]): CampaignConfig {
 
   const offers: OfferConfig[] = p.offers.map((o) => ({
     id: o.id,
-    // Frozen: the DecideResponse encoder keeps each map's bytes (src/server/fast-response.ts).
-    attributes: Object.freeze({ ...(o.attributes ?? {}) }),
+    // Frozen, as the registry keeps every campaign's (registry.ts stored()).
+    attributes: Object.freeze(o.attributes ?? {}),
     priorAlpha: orDefault(o.priorAlpha, CAMPAIGN_DEFAULTS.priorAlpha),
     priorBeta: orDefault(o.priorBeta, CAMPAIGN_DEFAULTS.priorBeta),
     value: orDefault(o.value, CAMPAIGN_DEFAULTS.value),

@@ -42,6 +42,19 @@ async function waitFor(cond: () => boolean, what: string, deadlineMs = 10_000): 
   }
 }
 
+describe('how campaigns are kept', () => {
+  test('frozen, offer attribute maps included, also for a saved campaign read back as plain data', async () => {
+    const parsed = parseCampaign({ name: 'saved-one', offers: [{ id: 'a', attributes: { framing: 'gain' } }] }, 'test');
+    // As the store gives it back: a plain copy, nothing frozen.
+    const plain = JSON.parse(JSON.stringify({ ...parsed, version: 3 })) as typeof parsed;
+    const r = await openRegistry({ saved: [plain] });
+    const c = r.get('saved-one')!;
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.offers[0]!.attributes)).toBe(true);
+    expect(c.offers[0]!.attributes).toEqual({ framing: 'gain' });
+  });
+});
+
 describe('loading a directory', () => {
   test('loads *.yaml, *.yml and *.json; ignores other files, hidden files and subdirectories', async () => {
     write('one.yaml', yaml('one'));
