@@ -24,7 +24,7 @@ import { h2loadVersion, readH2loadLog, runH2load } from './h2load';
 import { checkBody, decideCounts, metricsPortOf, nonOkDelta, writeDecideBody } from './headline';
 import { runLoad } from './loadgen/driver';
 import { DECIDE_PATH } from './loadgen/requests';
-import { processCpuMs, readRssMb } from './proc';
+import { processCpuMs, readRssMb, rssSampler } from './proc';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
 import { allowedCpus, pinSelf as pinSelfTo, planCpus } from './scale/pin';
 import { snapshotPackage, type Snapshot } from './scale/snapshot';
@@ -266,11 +266,7 @@ async function capacityRun(t: RunningTarget, s: H2OverloadSettings, bodyFile: st
 async function overloadRun(t: RunningTarget, rate: number, s: H2OverloadSettings, bodyFile: string, workDir: string, genCpus: readonly number[] | null): Promise<Record<string, unknown> & { server: (ServerShares & { cpuShare: number | null }) | null }> {
   const port = metricsPortOf(t);
   const c0 = await decideCounts(port);
-  let rssMax: number | null = null;
-  const sampler = setInterval(() => {
-    const r = readRssMb(t.pid);
-    if (r !== null && (rssMax === null || r > rssMax)) rssMax = r;
-  }, 250);
+  const rss = rssSampler(t.pid);
   const logFile = path.join(workDir, `h2load-overload-${Date.now()}.tsv`);
   const h2Ms = s.durationMs + TAIL_MS;
   try {
@@ -310,14 +306,14 @@ async function overloadRun(t: RunningTarget, rate: number, s: H2OverloadSettings
         requests: lg.requests, completedRate: Math.round(lg.requests / (h2Ms / 1000)), answeredShare,
         reqPerSecond: Math.round(h.reqPerSecond), latencyAllMs: lg.latencyMs, status: lg.status, failed: h.failed, errored: h.errored, timeout: h.timeout,
       },
-      rssMaxMb: rssMax,
+      rssMaxMb: rss.max(),
       rssEndMb: readRssMb(t.pid),
       loadAverage: loadAverage(),
       goalMet: goal.met,
       goalMissed: goal.reasons,
     };
   } finally {
-    clearInterval(sampler);
+    rss.stop();
     fs.rmSync(logFile, { force: true });
   }
 }

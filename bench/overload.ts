@@ -28,7 +28,7 @@ import type { LoadSummary } from './loadgen/types';
 import { defaultGenerator } from './options';
 import { describeVariant, runH2loadOverload, type H2OverloadSettings } from './overload-h2load';
 import { repoPath } from './paths';
-import { readRssMb } from './proc';
+import { readRssMb, rssSampler } from './proc';
 import { startTarget, type RunningTarget } from './targets';
 import { benchWorkDir } from './workdir';
 
@@ -43,19 +43,15 @@ interface Measured {
 }
 
 async function measure(t: RunningTarget, rate: number, durationMs: number, warmupMs: number): Promise<Measured> {
-  let rssMax: number | null = null;
-  const sampler = setInterval(() => {
-    const r = readRssMb(t.pid);
-    if (r !== null && (rssMax === null || r > rssMax)) rssMax = r;
-  }, 250);
+  const rss = rssSampler(t.pid);
   try {
     const summary = await runLoad(
       { target: t.address, rate, durationMs, warmupMs, drainMs: 3000, requests: { campaign: benchCampaignName(100), customerPrefix: 'c', customers: 10_000, numOffers: 3 } },
       { processes: 1 },
     );
-    return { summary, rssMaxMb: rssMax, rssEndMb: readRssMb(t.pid), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) };
+    return { summary, rssMaxMb: rss.max(), rssEndMb: readRssMb(t.pid), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) };
   } finally {
-    clearInterval(sampler);
+    rss.stop();
   }
 }
 

@@ -24,6 +24,16 @@ export function readRssMb(pid: number): number | null {
   }
 }
 
+/** Samples a process's RSS every `everyMs` until stop(); max() is the largest seen (null: none read). */
+export function rssSampler(pid: number, everyMs = 250): { max(): number | null; stop(): void } {
+  let max: number | null = null;
+  const timer = setInterval(() => {
+    const r = readRssMb(pid);
+    if (r !== null && (max === null || r > max)) max = r;
+  }, everyMs);
+  return { max: () => max, stop: () => clearInterval(timer) };
+}
+
 function statCpuMs(file: string): number | null {
   try {
     const stat = fs.readFileSync(file, 'utf8');

@@ -16,7 +16,7 @@ import { MAIN_SCENARIO, requestsFor, variantScenarios, type Scenario } from './s
 import { runSoak } from './soak';
 import { capacityOf, runAt, sweep, type RunRecord, type SweepTarget } from './sweep';
 import { nudgeAvailable, startTarget, type RunningTarget, type TargetSpec } from './targets';
-import { allowedCpus } from './scale/pin';
+import { planCpus } from './scale/pin';
 import { startRedis, type BenchRedis } from './scale/redis';
 import { benchWorkDir } from './workdir';
 
@@ -124,11 +124,11 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   const work = benchWorkDir('bench', [10, 100, 1000]);
   let redis: BenchRedis | null = null;
   if (o.store === 'redis') {
-    // On the generator's side of the machine (every CPU but the first, which the headline gives the
-    // server under test), so that the server's core measures Nudge and not Redis.
-    const all = allowedCpus();
-    redis = await work.unlessFails(startRedis({ appendfsync: 'everysec', cpus: all !== null && all.length >= 2 ? all.slice(1) : null }));
-    notes.push(`Learning store: Redis (a redis-server started for this run on 127.0.0.1:${redis.port}, appendfsync everysec, ${all !== null && all.length >= 2 ? `CPUs ${all.slice(1).join(',')}` : 'unpinned'}).`);
+    // With the generator (the headline's plan), so that the server's core measures Nudge and not Redis.
+    const plan = planCpus(1);
+    const cpus = plan.invalid === null ? plan.gen : null;
+    redis = await work.unlessFails(startRedis({ appendfsync: 'everysec', cpus }));
+    notes.push(`Learning store: Redis (a redis-server started for this run on 127.0.0.1:${redis.port}, appendfsync everysec, ${cpus === null ? 'unpinned' : `CPUs ${cpus.join(',')}`}).`);
   }
   try {
     return await suiteOn(o, redis === null ? work.nudgeEnv : { ...work.nudgeEnv, NUDGE_STORE: redis.url }, work, { startedAt, machine, notes, targets });

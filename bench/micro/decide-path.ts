@@ -38,9 +38,11 @@ import { InlineExecutor } from '../../src/server/executor';
 import { encodeDecideResponse } from '../../src/server/fast-response';
 import { openLmdbStore } from '../../src/store/lmdb-store';
 import { benchCampaignName } from '../campaign-files';
+import { spread, type Spread } from '../scale/figures';
 import { encodeDecideRequests } from '../loadgen/requests';
 import { mainThreadCpuMs } from '../proc';
 import { benchWorkDir } from '../workdir';
+import { positiveInteger } from './args';
 
 const CHUNK = 64;
 
@@ -50,26 +52,14 @@ interface Round {
   readonly engineOnlyUsPerCall: number;
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function positiveInt(name: string): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`--${name} must be a positive integer`);
-    return n;
-  };
-}
-
 async function main(): Promise<void> {
   const o = new Command('decide-path')
-    .option('--calls <n>', 'Decide calls per round', positiveInt('calls'), 100_000)
-    .option('--rounds <n>', 'rounds (after one warm-up round)', positiveInt('rounds'), 5)
-    .option('--offers <n>', 'offers of the campaign: 10, 100 or 1000', positiveInt('offers'), 100)
+    .option('--calls <n>', 'Decide calls per round', positiveInteger('--calls'), 100_000)
+    .option('--rounds <n>', 'rounds (after one warm-up round)', positiveInteger('--rounds'), 5)
+    .option('--offers <n>', 'offers of the campaign: 10, 100 or 1000', positiveInteger('--offers'), 100)
     .option('--json <file>', 'also write the result as JSON')
     .parse()
     .opts<{ calls: number; rounds: number; offers: number; json?: string }>();
@@ -143,10 +133,8 @@ async function main(): Promise<void> {
       process.stderr.write(`[decide-path] round ${r + 1}: main ${r2(p.mainUs)} us/call, process ${r2(p.processUs)} us/call, engine only ${r2(e)} us/call\n`);
     }
     if (failures > 0) throw new Error(`${failures} Decide calls failed`);
-    const pick = (k: keyof Round): { median: number; min: number; max: number } => {
-      const xs = rounds.map((x) => x[k]);
-      return { median: r2(median(xs)), min: Math.min(...xs), max: Math.max(...xs) };
-    };
+    // null without /proc (main-thread CPU unknown).
+    const pick = (k: keyof Round): Spread | null => spread(rounds.map((x) => x[k]));
     const result = {
       kind: 'nudge-decide-path',
       at: new Date().toISOString(),
