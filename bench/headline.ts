@@ -28,7 +28,7 @@ import { mainThreadCpuMs, processCpuMs } from './proc';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
 import { runClosed } from './scale/closed';
 import { pairedRatios, spread, type Spread } from './scale/figures';
-import { allowedCpus, pinSelf as pinSelfTo, planCpus, setNiceness, type CpuPlan } from './scale/pin';
+import { allowedCpus, pinSelf, planCpus, setNiceness, type CpuPlan } from './scale/pin';
 import { distFingerprint, snapshotPackage, type Snapshot } from './scale/snapshot';
 import type { RunningTarget, TargetSpec } from './targets';
 
@@ -491,9 +491,8 @@ export async function runHeadline(s: HeadlineSettings, nudgeEnv: Readonly<Record
   const serverCpus = plan.invalid === null ? [plan.server[0]!] : null;
   const genCpus = plan.invalid === null ? plan.gen : null;
   const original = allowedCpus();
-  const pinSelf = (cpus: readonly number[] | null): void => pinSelfTo(cpus, notes);
   // The open-loop generator is forked by this process and inherits its CPUs: the generator's.
-  pinSelf(genCpus);
+  pinSelf(genCpus, notes);
   setNiceness(s.priority);
   const bodyFile = writeDecideBody(workDir);
   const ctx: Ctx = { s, plan, genCpus, bodyFile, workDir };
@@ -564,7 +563,7 @@ export async function runHeadline(s: HeadlineSettings, nudgeEnv: Readonly<Record
   } finally {
     for (const t of [...live]) await stop(t).catch(() => undefined);
     setNiceness(0);
-    pinSelf(original);
+    pinSelf(original, notes);
   }
   const fp = snap?.fingerprint ?? { newestMtime: '?', files: 0 };
   let rebuiltDuringRun = false;

@@ -26,7 +26,7 @@ import { runLoad } from './loadgen/driver';
 import { DECIDE_PATH } from './loadgen/requests';
 import { processCpuMs, readRssMb, rssSampler } from './proc';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
-import { allowedCpus, pinSelf as pinSelfTo, planCpus } from './scale/pin';
+import { allowedCpus, pinSelf, planCpus } from './scale/pin';
 import { snapshotPackage, type Snapshot } from './scale/snapshot';
 import { startTarget, type RunningTarget } from './targets';
 
@@ -167,7 +167,6 @@ export async function runH2loadOverload(ctx: OverloadContext): Promise<Record<st
   const genCpus = plan.invalid === null ? plan.gen : null;
   const notes: string[] = [];
   const original = allowedCpus();
-  const pinSelf = (cpus: readonly number[] | null): void => pinSelfTo(cpus, notes);
   const env = { ...ctx.nudgeEnv, NUDGE_MODE: process.env.NUDGE_MODE ?? 'inline' };
   const out: Record<string, unknown> = {
     generator: 'h2load',
@@ -183,7 +182,7 @@ export async function runH2loadOverload(ctx: OverloadContext): Promise<Record<st
   };
   log(`overload (h2load ${version}): server on CPU ${serverCpus?.join(',') ?? 'any'}, h2load and probe on CPU ${genCpus?.join(',') ?? 'any'}${plan.invalid ? ` — INVALID: ${plan.invalid}` : ''}`);
   // The probe is forked by this process and inherits its CPUs: the generator's.
-  pinSelf(genCpus);
+  pinSelf(genCpus, notes);
   const live = new Set<RunningTarget>();
   const onSignal = (sig: NodeJS.Signals): void => {
     for (const t of live) t.child.kill('SIGKILL');
@@ -234,7 +233,7 @@ export async function runH2loadOverload(ctx: OverloadContext): Promise<Record<st
     for (const t of live) await t.close().catch(() => undefined);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    pinSelf(original);
+    pinSelf(original, notes);
     snap?.remove();
   }
   notes.push(
