@@ -8,7 +8,7 @@ const run = promisify(execFile);
 /** The in-process decide-path benchmark runs and reports its figures (shape only, never timings). */
 describe('bench/micro/decide-path', () => {
   it('answers every call and prints main-thread, process and engine-only CPU per call', async () => {
-    const { stdout } = await run(process.execPath, [distPath('bench', 'micro', 'decide-path.js'), '--calls', '3000', '--rounds', '1', '--offers', '10'], { timeout: 120_000 });
+    const { stdout } = await run(process.execPath, [distPath('bench', 'micro', 'decide-path.js'), '--calls', '20000', '--rounds', '1', '--offers', '10'], { timeout: 120_000 });
     const r = JSON.parse(stdout) as Record<string, { median: number } | number | unknown[]>;
     expect(r['kind']).toBe('nudge-decide-path');
     expect(r['rounds']).toHaveLength(1);
