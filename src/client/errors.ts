@@ -52,6 +52,16 @@ export class NudgeError extends Error {
     this.metadata = init.metadata;
   }
 
+  /**
+   * The server's id of the call (its trailers' x-request-id): the caller's own requestId, or one the
+   * server made, to quote when reporting a failure. Null when the server never answered, or refused
+   * the call before handling it (overload shedding, draining).
+   */
+  get requestId(): string | null {
+    const v = this.metadata?.get('x-request-id')[0];
+    return typeof v === 'string' ? v : null;
+  }
+
   /** "INVALID_ARGUMENT", for messages and logs. */
   get codeName(): string {
     return grpc.status[this.code] ?? String(this.code);

@@ -26,9 +26,19 @@ export interface InstrumentOptions {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const REQUEST_ID_KEY = 'x-request-id';
 
-export function requestId(metadata: grpc.Metadata): string {
+/** The client's request id when it sent a usable one, else null. */
+export function clientRequestId(metadata: grpc.Metadata): string | null {
   const v = metadata.get(REQUEST_ID_KEY);
-  return v.length === 1 && typeof v[0] === 'string' && REQUEST_ID.test(v[0]) ? v[0] : randomUUID();
+  return v.length === 1 && typeof v[0] === 'string' && REQUEST_ID.test(v[0]) ? v[0] : null;
+}
+
+/** Trailers carrying the request id of a failed call, so that its caller can quote it. */
+function withRequestId(err: grpc.ServiceError | Partial<grpc.StatusObject>, id: string): Partial<grpc.StatusObject> {
+  const metadata = err.metadata instanceof grpc.Metadata ? err.metadata.clone() : new grpc.Metadata();
+  metadata.set(REQUEST_ID_KEY, id);
+  // grpc-js answers an Error's message when it has no details; a copy must keep that.
+  const details = err.details ?? (err instanceof Error ? err.message : undefined);
+  return { code: err.code ?? grpc.status.UNKNOWN, ...(details !== undefined ? { details } : {}), metadata };
 }
 
 /** Statuses that mean "the client asked for something we refused", logged at debug, not warn. */
@@ -53,7 +63,8 @@ function errorCodeOf(details: string | undefined): string | null {
 
 /**
  * Wraps every unary and client-streaming handler of a service at registration time: token check,
- * request id (from x-request-id metadata or fresh, echoed back in the response headers), one metric
+ * request id (the client's x-request-id, echoed in the response headers; a fresh one for a call that is
+ * logged or fails, sent in a failure's trailers), one metric
  * sample and one log line per call. Log lines carry ids, method, status and duration only: request
  * bodies (customer ids, context and feature values) are never logged.
  */
@@ -79,7 +90,12 @@ function wrap(method: string, handler: Handler, opts: InstrumentOptions): Handle
   const fullMethod = `${opts.service}/${method}`;
   return (call, callback) => {
     const started = process.hrtime.bigint();
-    const id = requestId(call.metadata);
+    // A fresh id is made only for a call that is logged or fails: an answered call is found by its
+    // decision id, and sending a fresh id in every response's headers cost each call a Metadata, a
+    // UUID and an HPACK entry that never repeats.
+    const sent = clientRequestId(call.metadata);
+    let id: string | null = sent;
+    const idOf = (): string => (id ??= randomUUID());
     let answered = false;
     const done: AnyCallback = (err, value, trailer, flags) => {
       if (answered) return;
@@ -88,14 +104,15 @@ function wrap(method: string, handler: Handler, opts: InstrumentOptions): Handle
       const code = err == null ? grpc.status.OK : (err.code ?? grpc.status.UNKNOWN);
       const errorCode = err == null ? null : errorCodeOf(err.details);
       metrics?.observe(method, code, errorCode, seconds);
+      const answer = err == null ? err : withRequestId(err, idOf());
       const quiet = err == null || CLIENT_SIDE.has(code);
       if (quiet && (logger.debug === undefined || logger.isLevelEnabled?.('debug') === false)) {
-        callback(err, value, trailer, flags);
+        callback(answer, value, trailer, flags);
         return;
       }
       const decisionId = err == null ? (value as { decisionId?: unknown } | null)?.decisionId : undefined;
       const line = {
-        requestId: id,
+        requestId: idOf(),
         method: fullMethod,
         code: grpc.status[code] ?? code,
         ms: Math.round(seconds * 1e6) / 1e3,
@@ -105,14 +122,16 @@ function wrap(method: string, handler: Handler, opts: InstrumentOptions): Handle
       if (quiet) logger.debug?.(line, 'call');
       else if (code === grpc.status.INTERNAL || code === grpc.status.UNKNOWN) logger.error(line, 'call failed');
       else logger.warn(line, 'call failed');
-      callback(err, value, trailer, flags);
+      callback(answer, value, trailer, flags);
     };
-    try {
-      const headers = new grpc.Metadata();
-      headers.set(REQUEST_ID_KEY, id);
-      call.sendMetadata(headers);
-    } catch {
-      // The call was cancelled before we could answer; `done` will still record it.
+    if (sent !== null) {
+      try {
+        const headers = new grpc.Metadata();
+        headers.set(REQUEST_ID_KEY, sent);
+        call.sendMetadata(headers);
+      } catch {
+        // The call was cancelled before we could answer; `done` will still record it.
+      }
     }
     if (auth !== null) {
       const denied = auth(call.metadata);

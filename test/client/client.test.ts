@@ -90,6 +90,9 @@ describe('NudgeError', () => {
     expect(err.code).toBe(grpc.status.NOT_FOUND);
     expect(err.nudgeCode).toBe('NUDGE_CAMPAIGN_NOT_FOUND');
     expect(err.reason).toBe('campaign "nope" does not exist');
+    expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const mine = await failure(client.decide({ campaign: 'nope', customerId: 'u1' }, { requestId: 'req-nope-1' }));
+    expect(mine.requestId).toBe('req-nope-1');
   });
 
   it('has no Nudge code when the server cannot be reached; Decide is tried once unless retryDecide', async () => {

@@ -113,4 +113,30 @@ describe('metrics', () => {
     });
     expect(got).toBe('req-123');
   });
+
+  it('sends no x-request-id header on a call that did not send one', async () => {
+    const grpc = await import('@grpc/grpc-js');
+    const headers = await new Promise<import('@grpc/grpc-js').Metadata>((resolve, reject) => {
+      const c = ts.decisions.Decide({ campaign: 'obs', customerId: 'rid' }, new grpc.Metadata(), (err) => (err ? reject(err) : undefined));
+      c.on('metadata', resolve);
+    });
+    expect(headers.get('x-request-id')).toEqual([]);
+  });
+
+  it('puts the request id of a failed call in its trailers: the client\'s, else a fresh one', async () => {
+    const grpc = await import('@grpc/grpc-js');
+    const fail = (md: import('@grpc/grpc-js').Metadata) =>
+      new Promise<import('@grpc/grpc-js').ServiceError>((resolve, reject) => {
+        ts.decisions.Decide({ campaign: 'no-such-campaign', customerId: 'rid' }, md, (err) => (err ? resolve(err) : reject(new Error('expected an error'))));
+      });
+    const md = new grpc.Metadata();
+    md.set('x-request-id', 'req-err-1');
+    const echoed = await fail(md);
+    expect(echoed.code).toBe(grpc.status.NOT_FOUND);
+    expect(echoed.details).toMatch(/^NUDGE_CAMPAIGN_NOT_FOUND: /);
+    expect(echoed.metadata.get('x-request-id')).toEqual(['req-err-1']);
+    const fresh = await fail(new grpc.Metadata());
+    expect(fresh.details).toMatch(/^NUDGE_CAMPAIGN_NOT_FOUND: /);
+    expect(String(fresh.metadata.get('x-request-id')[0])).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
 });
