@@ -33,6 +33,12 @@ export class ScratchArmsView implements ArmsView {
   private capacity = 0;
   private buffers: Views | null = null;
   private byK: (Views | undefined)[] = [];
+  /**
+   * Each table entry's slot of every offer of one campaign config (-1: none), so that a fill reads
+   * slots from an array rather than looking each offer up in the slots Map. Valid because an entry's
+   * slots never change while it is current (ArmsEntry); a new config or a new entry builds it again.
+   */
+  private readonly slotsOf = new WeakMap<ArmsEntry, { readonly config: CampaignConfig; readonly slots: Int32Array }>();
 
   /**
    * Fills the view with offers `eligible[0..k)` (indices into c.offers) of one segment: the posterior
@@ -42,10 +48,12 @@ export class ScratchArmsView implements ArmsView {
     this.ensure(k);
     const v = this.viewsFor(k);
     const table = entry === null ? null : entry.table;
+    const slots = entry === null ? null : this.offerSlots(c, entry);
     for (let j = 0; j < k; j++) {
-      const offer = c.offers[eligible[j]!]!;
-      const slot = entry === null ? undefined : entry.slots.get(offer.id);
-      if (table !== null && slot !== undefined && slot >= 0 && slot < table.k) {
+      const i = eligible[j]!;
+      const offer = c.offers[i]!;
+      const slot = slots === null ? -1 : slots[i]!;
+      if (table !== null && slot >= 0 && slot < table.k) {
         v.alpha[j] = table.alpha[slot]!;
         v.beta[j] = table.beta[slot]!;
         v.priorAlpha[j] = table.priorAlpha[slot]!;
@@ -69,6 +77,15 @@ export class ScratchArmsView implements ArmsView {
     this.cacheKey = cacheKey;
     this.version = table === null ? 0 : table.meta[1]!;
     return this;
+  }
+
+  private offerSlots(c: CampaignConfig, entry: ArmsEntry): Int32Array {
+    const hit = this.slotsOf.get(entry);
+    if (hit !== undefined && hit.config === c) return hit.slots;
+    const slots = new Int32Array(c.offers.length);
+    for (let i = 0; i < slots.length; i++) slots[i] = entry.slots.get(c.offers[i]!.id) ?? -1;
+    this.slotsOf.set(entry, { config: c, slots });
+    return slots;
   }
 
   private ensure(k: number): void {

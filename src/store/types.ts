@@ -10,6 +10,11 @@ import type { ModelSpace } from '../models/registry';
  */
 
 /** Where a segment's posterior lives; offers map to slots of the table. */
+/**
+ * One (campaign, segment)'s posterior table and its slots. The slots of an entry never change: a
+ * store that adds or removes an offer's slot publishes a new entry (the engine caches slot lookups
+ * per entry, src/engine/arms-view.ts).
+ */
 export interface ArmsEntry {
   readonly table: ArmTable;
   /** offer id -> slot in table (slots of removed offers are not listed). */
