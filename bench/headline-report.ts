@@ -51,7 +51,7 @@ export function renderHeadline(h: HeadlineResult): string {
   const pf = h.profiled.floor;
   const pn = h.profiled.nudge;
   if (pf || pn) {
-    L.push(`Main-thread CPU µs per Decide by component: one extra saturated round of each server under \`node --cpu-prof\` (${s.profileMs / 1000} s, ${s.profileIntervalUs} µs sampling); each component's share of the profiled main-thread time × that round's /proc main-thread µs per call. The mapping of code to components is the table in bench/cpu-profile.ts.`);
+    L.push(`Main-thread CPU µs per Decide by component: one extra saturated round of each server under \`node --cpu-prof\` (${s.profileMs / 1000} s, ${s.profileIntervalUs} µs sampling; Nudge with shedding off, NUDGE_MAX_LAG_MS=0, so that every call is served and counted); each component's share of the profiled main-thread time × that round's /proc main-thread µs per call. The mapping of code to components is the table in bench/cpu-profile.ts.`);
     L.push('');
     L.push('| component | floor | nudge | nudge − floor |');
     L.push('|---|---:|---:|---:|');
