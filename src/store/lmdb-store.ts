@@ -13,7 +13,7 @@ import { OutcomeProcessor } from './outcomes';
 import { restoreState, writeDirty } from './persistence';
 import { Sweeper } from './sweeper';
 import { SeriesBook, type SeriesBucket } from './series';
-import { readSeries, removeSeriesBefore, writeSeries } from './series-lmdb';
+import { readSeries, SeriesWriter } from './series-lmdb';
 import { pause, removeOlderThan, RETENTION_BATCH, RETENTION_PAUSE_MS, retentionCutoff } from './retention';
 import { ContactHistory } from '../fatigue/history';
 import { localSecret } from '../features/tombstones';
@@ -63,6 +63,7 @@ export class LmdbStore implements LearningStore {
   private readonly arena: ArenaWriter;
   private readonly book = new CounterBook();
   private readonly seriesBook = new SeriesBook();
+  private readonly seriesWriter: SeriesWriter;
   /** Bucket deltas written by the open group transaction, put back if it fails. */
   private seriesInFlight: ReturnType<SeriesBook['drain']> = [];
   private readonly log: DecisionLog;
@@ -87,6 +88,7 @@ export class LmdbStore implements LearningStore {
     private readonly opts: LmdbStoreOptions,
   ) {
     this.arena = new ArenaWriter({ maxBytes: opts.arenaMaxBytes });
+    this.seriesWriter = new SeriesWriter(dbs);
     this.handles = this.arena.handles;
     this.history = new ContactHistory(dbs.contacts);
     this.models = {
@@ -108,7 +110,7 @@ export class LmdbStore implements LearningStore {
           this.history.writeDirty();
           writeDirty(this.dbs, this.arena, this.book);
           this.seriesInFlight = this.seriesBook.drain();
-          writeSeries(this.dbs, this.seriesInFlight);
+          this.seriesWriter.write(this.seriesInFlight);
           this.arena.publish();
         },
         committed: () => {
@@ -117,6 +119,7 @@ export class LmdbStore implements LearningStore {
         },
         failed: () => {
           this.seriesBook.requeue(this.seriesInFlight);
+          this.seriesWriter.forget();
           this.seriesInFlight = [];
           // Rare (disk full, I/O error): retry the decision batch and rewrite all learning state next
           // time. Outcomes of the failed group were rejected to their callers, who may retry them.
@@ -153,7 +156,7 @@ export class LmdbStore implements LearningStore {
         await pause(RETENTION_PAUSE_MS);
       }
       const seriesCutoff = now - this.opts.seriesRetentionMs;
-      while (!this.closed && (await this.commit.submit(() => removeSeriesBefore(this.dbs, seriesCutoff))) > 0) await pause(RETENTION_PAUSE_MS);
+      while (!this.closed && (await this.commit.submit(() => this.seriesWriter.removeBefore(seriesCutoff))) > 0) await pause(RETENTION_PAUSE_MS);
     })().finally(() => {
       this.retaining = null;
     });
