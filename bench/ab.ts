@@ -18,7 +18,8 @@ import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runCli } from './cli';
 import { checkBody, decideCounts, metricsPortOf, nonOkDelta, writeDecideBody } from './headline';
-import { runH2load } from './h2load';
+import { percentile, runH2load } from './h2load';
+import { DECIDE_PATH } from './loadgen/requests';
 import { positiveInteger } from './micro/args';
 import { mainThreadCpuMs } from './proc';
 import { round, spread, type Spread } from './scale/figures';
@@ -30,8 +31,6 @@ export const AB_DEFAULTS = Object.freeze({ pairs: 40, ms: 500, rewarmMs: 200, wa
 
 /** Nudge's settings on both sides before --env: shedding off. */
 export const AB_BASE_ENV: Readonly<Record<string, string>> = Object.freeze({ NUDGE_MAX_LAG_MS: '0' });
-
-const DECIDE_PATH = '/nudge.v1.DecisionService/Decide';
 
 export interface AbFigures {
   /** Main-thread us per Decide of each side over the pairs. */
@@ -49,8 +48,7 @@ export interface AbFigures {
 export function quartiles(xs: readonly number[]): [number, number] | null {
   if (xs.length === 0) return null;
   const s = [...xs].sort((x, y) => x - y);
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
-  return [at(0.25), at(0.75)];
+  return [percentile(s, 0.25), percentile(s, 0.75)];
 }
 
 /** The figures of paired runs: aUs[i] and bUs[i] are pair i's (null: the run gave no figure). */
@@ -80,7 +78,7 @@ export function parseEnvPair(v: string, previous: Record<string, string> = {}): 
   return { ...previous, [v.slice(0, i)]: v.slice(i + 1) };
 }
 
-function packageRoot(flag: string): (v: string) => string {
+function buildRoot(flag: string): (v: string) => string {
   return (v) => {
     const root = path.resolve(v);
     if (!fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'main.js'))) throw new InvalidArgumentError(`${flag}: ${root} has no build (dist/src/cli/main.js); run npm ci there`);
@@ -186,8 +184,8 @@ export function describeAb(r: AbResult): string {
 
 async function main(): Promise<void> {
   const o = new Command('ab')
-    .requiredOption('--a <dir>', 'package root of build a (the baseline)', packageRoot('--a'))
-    .option('--b <dir>', 'package root of build b', packageRoot('--b'), path.resolve('.'))
+    .requiredOption('--a <dir>', 'package root of build a (the baseline)', buildRoot('--a'))
+    .option('--b <dir>', 'package root of build b', buildRoot('--b'), path.resolve('.'))
     .option('--pairs <n>', 'alternating pairs of runs', positiveInteger('--pairs'), AB_DEFAULTS.pairs)
     .option('--ms <n>', 'measured time of each run, ms (at least 500: /proc counts 10 ms ticks)', positiveInteger('--ms'), AB_DEFAULTS.ms)
     .option('--env <KEY=VALUE>', 'environment of both servers (repeatable)', parseEnvPair, {} as Record<string, string>)

@@ -78,7 +78,7 @@ const SERIES_BATCH = 500;
  * Removes buckets that started before `cutoff`, every campaign's (deleted campaigns' too), at most
  * SERIES_BATCH per call; returns how many.
  */
-export function removeSeriesBefore(dbs: StoreDbs, cutoff: number): number {
+function removeSeriesBefore(dbs: StoreDbs, cutoff: number): number {
   const old: Array<[string, number]> = [];
   let first = dbs.series.getKeys({ limit: 1, snapshot: false });
   for (;;) {

@@ -9,11 +9,10 @@ import type { ModelSpace } from '../models/registry';
  * a distributed store, so no code outside src/store/ may assume one process.
  */
 
-/** Where a segment's posterior lives; offers map to slots of the table. */
 /**
- * One (campaign, segment)'s posterior table and its slots. The slots of an entry never change: a
- * store that adds or removes an offer's slot publishes a new entry (the engine caches slot lookups
- * per entry, src/engine/arms-view.ts).
+ * Where a segment's posterior lives: one (campaign, segment)'s table, offers mapped to its slots. The
+ * slots of an entry never change: a store that adds or removes an offer's slot publishes a new entry
+ * (the engine caches slot lookups per entry, src/engine/arms-view.ts).
  */
 export interface ArmsEntry {
   readonly table: ArmTable;
