@@ -9,9 +9,30 @@ interface Batch {
   bytes: Buffer[];
   ts: number[];
   campaigns: string[];
+  /** Every id greater than the one before: the server's ids (UUIDv7, made in order), searched by halving. */
+  increasing: boolean;
 }
 
-const emptyBatch = (): Batch => ({ ids: [], bytes: [], ts: [], campaigns: [] });
+const emptyBatch = (): Batch => ({ ids: [], bytes: [], ts: [], campaigns: [], increasing: true });
+
+/** The bytes of the newest decision `id` of a batch, or undefined. */
+function findIn(b: Batch, id: string): Buffer | undefined {
+  const ids = b.ids;
+  if (!b.increasing) {
+    for (let i = ids.length - 1; i >= 0; i--) if (ids[i] === id) return b.bytes[i];
+    return undefined;
+  }
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid]!;
+    if (v === id) return b.bytes[mid];
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
 
 /**
  * Decisions of one campaign in one batch whose due times lie within DUE_GROUP_SPAN_MS share one entry
@@ -50,7 +71,10 @@ export function dueCampaign(value: string): string {
 /**
  * The decision log's write side: logDecision only queues (the Decide path never waits for disk); the
  * queue is written at the start of the next group transaction. Until that transaction is committed a
- * decision also sits in `pending`, so an outcome that overtakes its decision still finds it.
+ * decision is looked up in the queue and the in-flight batch, so an outcome that overtakes its
+ * decision still finds it. The server's ids increase, so that lookup halves; there is no id -> bytes
+ * Map beside the batches: its set and delete per Decide, and the tables it reallocated as it grew and
+ * shrank with every batch, were work and garbage on every call for a lookup that outcomes rarely need.
  *
  * A decision is encoded when it is queued and only its bytes are kept. A queued decision lives for the
  * flush interval plus a commit, long enough to be caught by a scavenge and promoted to the old
@@ -61,7 +85,6 @@ export function dueCampaign(value: string): string {
 export class DecisionLog {
   private queue: Batch = emptyBatch();
   private inFlight: Batch = emptyBatch();
-  private readonly pending = new Map<string, Buffer>();
 
   constructor(
     private readonly dbs: StoreDbs,
@@ -73,24 +96,27 @@ export class DecisionLog {
     return this.queue.ids.length;
   }
 
+  /** Decisions not yet committed: queued or in flight. */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.queue.ids.length + this.inFlight.ids.length;
   }
 
   /** Queues a decision; throws (and queues nothing) when the record cannot be encoded. */
   add(record: DecisionRecord): void {
     const bytes = encodeDecision(record);
     const q = this.queue;
+    const n = q.ids.length;
+    if (q.increasing && n > 0 && !(record.id > q.ids[n - 1]!)) q.increasing = false;
     q.ids.push(record.id);
     q.bytes.push(bytes);
     q.ts.push(record.ts);
     q.campaigns.push(record.campaign);
-    this.pending.set(record.id, bytes);
   }
 
   /** A decision, committed or still pending. Call inside a transaction to see its own writes. */
   get(id: string): DecisionRecord | undefined {
-    const pending = this.pending.get(id);
+    // The queue holds what was logged after the in-flight batch: the newer of two records of one id.
+    const pending = findIn(this.queue, id) ?? findIn(this.inFlight, id);
     if (pending !== undefined) return decodeDecision(id, pending);
     const bytes = this.dbs.decisions.getBinaryFast(id);
     return bytes === undefined ? undefined : decodeDecision(id, bytes);
@@ -118,13 +144,7 @@ export class DecisionLog {
       groups.set(campaign, { firstId: id, firstDue: due, lastDue: due, ids: [id] });
     }
     for (const [campaign, g] of groups) this.writeDue(campaign, g);
-    const f = this.inFlight;
-    for (let i = 0; i < b.ids.length; i++) {
-      f.ids.push(b.ids[i]!);
-      f.bytes.push(b.bytes[i]!);
-      f.ts.push(b.ts[i]!);
-      f.campaigns.push(b.campaigns[i]!);
-    }
+    this.inFlight = concat(this.inFlight, b);
   }
 
   private writeDue(campaign: string, g: DueGroup): void {
@@ -133,19 +153,25 @@ export class DecisionLog {
 
   /** The transaction holding the in-flight batch failed: the batch goes back to the front of the queue. */
   requeue(): void {
-    const f = this.inFlight;
-    const q = this.queue;
-    this.queue = { ids: f.ids.concat(q.ids), bytes: f.bytes.concat(q.bytes), ts: f.ts.concat(q.ts), campaigns: f.campaigns.concat(q.campaigns) };
+    this.queue = concat(this.inFlight, this.queue);
     this.inFlight = emptyBatch();
   }
 
   /** The transaction holding the in-flight batch committed: those decisions are readable from LMDB. */
   committed(): void {
-    const f = this.inFlight;
-    for (let i = 0; i < f.ids.length; i++) {
-      const id = f.ids[i]!;
-      if (this.pending.get(id) === f.bytes[i]) this.pending.delete(id);
-    }
     this.inFlight = emptyBatch();
   }
+}
+
+/** `a` then `b`, as one batch (`a` itself when `b` is empty: the usual in-flight batch). */
+function concat(a: Batch, b: Batch): Batch {
+  if (b.ids.length === 0) return a;
+  if (a.ids.length === 0) return b;
+  return {
+    ids: a.ids.concat(b.ids),
+    bytes: a.bytes.concat(b.bytes),
+    ts: a.ts.concat(b.ts),
+    campaigns: a.campaigns.concat(b.campaigns),
+    increasing: a.increasing && b.increasing && a.ids[a.ids.length - 1]! < b.ids[0]!,
+  };
 }

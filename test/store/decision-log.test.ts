@@ -99,4 +99,23 @@ describe('DecisionLog (queued, in flight, committed)', () => {
     expect(log.queued).toBe(1);
     expect(log.get(bad.id)).toBeUndefined();
   });
+
+  it('finds every decision not yet committed, whether the ids increase (halving) or not (a scan), and the newer of two records of one id', async () => {
+    const inOrder = Array.from({ length: 37 }, () => decision('now', ['a']));
+    for (const d of inOrder) log.add(d);
+    await dbs.env.transaction(() => log.writeQueued()); // in flight from here until committed()
+    const shuffled = ['id-5', 'id-1', 'id-9', 'id-3'].map((id) => decision('now', ['b'], { id }));
+    for (const d of shuffled) log.add(d);
+    const again = decision('now', ['c'], { id: inOrder[4]!.id });
+    log.add(again);
+    expect(log.pendingCount).toBe(37 + 4 + 1);
+    for (const d of [...inOrder.filter((x) => x.id !== again.id), ...shuffled]) expect(log.get(d.id)).toStrictEqual(d);
+    expect(log.get(again.id)).toStrictEqual(again);
+    expect(log.get('id-7')).toBeUndefined();
+    expect(log.get(inOrder[0]!.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')))).toBeUndefined();
+    log.committed();
+    expect(log.pendingCount).toBe(5);
+    expect(log.get(inOrder[7]!.id)).toStrictEqual(inOrder[7]); // from LMDB now
+    expect(log.get('id-9')).toStrictEqual(shuffled[2]);
+  });
 });
