@@ -82,9 +82,18 @@ export function dueCampaign(value: string): string {
  * Decide (V8's sampling heap profiler, 1,500 req/s), the bytes a fraction of that, and a record that
  * cannot be encoded now fails its own Decide instead of the batch's transaction.
  */
+/** lmdb-js's MDB_APPEND: the key goes after the last one without a search of the tree. */
+const APPEND = Object.freeze({ append: true });
+
 export class DecisionLog {
   private queue: Batch = emptyBatch();
   private inFlight: Batch = emptyBatch();
+  /**
+   * At least the greatest id stored ('' until the first put): an id above it is appended. An append
+   * LMDB refuses (a greater key is stored: another writer's, a clock that stepped back) is a plain put,
+   * and the greatest stored id is read again.
+   */
+  private lastId = '';
 
   constructor(
     private readonly dbs: StoreDbs,
@@ -129,7 +138,7 @@ export class DecisionLog {
     const groups = new Map<string, DueGroup>();
     for (let i = 0; i < b.ids.length; i++) {
       const id = b.ids[i]!;
-      this.dbs.decisions.put(id, b.bytes[i]!);
+      this.putDecision(id, b.bytes[i]!);
       const campaign = b.campaigns[i]!;
       const wait = this.rewardWaitMs(campaign);
       if (wait === undefined || wait <= 0) continue;
@@ -145,6 +154,20 @@ export class DecisionLog {
     }
     for (const [campaign, g] of groups) this.writeDue(campaign, g);
     this.inFlight = concat(this.inFlight, b);
+  }
+
+  /**
+   * Server ids increase, so nearly every decision is appended: about 0.8 us less per put than a
+   * search of the tree (docs/performance.md). Any order is still stored correctly.
+   */
+  private putDecision(id: string, bytes: Buffer): void {
+    const db = this.dbs.decisions;
+    if (id > this.lastId && db.putSync(id, bytes, APPEND)) {
+      this.lastId = id;
+      return;
+    }
+    db.put(id, bytes);
+    if (id > this.lastId) for (const k of db.getKeys({ reverse: true, limit: 1, snapshot: false })) this.lastId = k;
   }
 
   private writeDue(campaign: string, g: DueGroup): void {

@@ -118,4 +118,19 @@ describe('DecisionLog (queued, in flight, committed)', () => {
     expect(log.get(inOrder[7]!.id)).toStrictEqual(inOrder[7]); // from LMDB now
     expect(log.get('id-9')).toStrictEqual(shuffled[2]);
   });
+
+  it('stores every decision whatever the order of ids, also below a greater key already stored', async () => {
+    await dbs.env.transaction(() => dbs.decisions.put('zzz', Buffer.from([0])));
+    const uuids = Array.from({ length: 5 }, () => decision('now', ['a']));
+    const named = ['id-5', 'id-1', 'id-9', 'id-9'].map((id) => decision('now', ['b'], { id }));
+    for (const d of [...uuids, ...named]) log.add(d);
+    await dbs.env.transaction(() => log.writeQueued());
+    log.committed();
+    const later = Array.from({ length: 3 }, () => decision('now', ['c']));
+    for (const d of later) log.add(d);
+    await dbs.env.transaction(() => log.writeQueued());
+    log.committed();
+    for (const d of [...uuids, ...named.slice(0, 2), named[3]!, ...later]) expect(log.get(d.id)).toStrictEqual(d);
+    expect([...dbs.decisions.getKeys({})]).toEqual([...[...uuids, ...later].map((d) => d.id).sort(), 'id-1', 'id-5', 'id-9', 'zzz']);
+  });
 });
