@@ -2,6 +2,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import * as prom from 'prom-client';
 import type { SessionStoreStats } from '../sessions/types';
 import type { LearningStore } from '../store/types';
+import { LatencyHistogram, type LatencySeries } from './latency-histogram';
 import { registerMonitorGauges, type StatsSource } from './monitor-metrics';
 
 /** Readings the metrics take at scrape time (nothing is polled between scrapes). */
@@ -63,7 +64,7 @@ export interface ServingTotals {
 interface CallChild {
   readonly labels: { method: string; code: string };
   calls: number;
-  readonly latency: prom.Histogram.Internal<'method' | 'result'>;
+  readonly latency: LatencySeries;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -83,7 +84,7 @@ export class ServerMetrics {
   private readonly requests: prom.Counter<'method' | 'code'>;
   private readonly errors: prom.Counter<'method' | 'error'>;
   private noAction!: prom.Counter<'campaign' | 'reason'>;
-  private readonly latency: prom.Histogram<'method' | 'result'>;
+  private readonly latency: LatencyHistogram<'method' | 'result'>;
   /** method -> gRPC status code -> its child (below). */
   private readonly children = new Map<string, Array<CallChild | undefined>>();
 
@@ -105,13 +106,13 @@ export class ServerMetrics {
       labelNames: ['method', 'error'],
       registers,
     });
-    this.latency = new prom.Histogram({
-      name: 'nudge_grpc_request_duration_seconds',
-      help: 'Time from receiving a call to answering it, by method (Decide latency: method="Decide") and result (ok: answered OK; error: any error status, sheds included)',
-      labelNames: ['method', 'result'],
-      buckets: LATENCY_BUCKETS,
+    this.latency = new LatencyHistogram(
+      'nudge_grpc_request_duration_seconds',
+      'Time from receiving a call to answering it, by method (Decide latency: method="Decide") and result (ok: answered OK; error: any error status, sheds included)',
+      ['method', 'result'],
+      LATENCY_BUCKETS,
       registers,
-    });
+    );
     this.gauges(registers);
   }
 
