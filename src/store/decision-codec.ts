@@ -23,36 +23,14 @@ const FLAG_NO_ACTION = 4;
 const FLAG_SESSION = 8;
 const MAX_STR = 0xffff;
 
-/**
- * A growable buffer records are encoded into, back to back: the decision log keeps one per batch, so a
- * queued decision is bytes in its batch's buffer, not a Buffer object of its own.
- */
-export class ByteSink {
-  buf: Buffer;
-
-  constructor(bytes = 4096) {
-    this.buf = Buffer.allocUnsafe(bytes);
-  }
-
-  /** Room for `need` bytes from the start, the bytes written so far kept. */
-  ensure(need: number): void {
-    if (need <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
-    this.buf.copy(next);
-    this.buf = next;
-  }
-}
-
-/** Where encodeDecision writes before copying out an exact-size Buffer. */
-const scratchSink = new ByteSink();
-/** The buffer of the encode in progress (encoding is synchronous, one record at a time). */
-let sink = scratchSink;
-let scratch = sink.buf;
+/** Scratch the encoder writes into before copying out an exact-size Buffer; grows on demand. */
+let scratch = Buffer.allocUnsafe(4096);
 
 function ensure(need: number): void {
   if (need <= scratch.length) return;
-  sink.ensure(need);
-  scratch = sink.buf;
+  const next = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+  scratch.copy(next);
+  scratch = next;
 }
 
 function writeStr(s: string, off: number, field: string): number {
@@ -65,40 +43,17 @@ function writeStr(s: string, off: number, field: string): number {
 }
 
 export function encodeDecision(r: DecisionRecord): Buffer {
-  const end = encodeDecisionInto(r, scratchSink, 0);
-  // A copy: scratch is reused at once.
-  const out = Buffer.allocUnsafe(end);
-  scratchSink.buf.copy(out, 0, 0, end);
-  return out;
-}
-
-/**
- * Encodes `r` into `target` from `start` (grown as needed); returns the end offset. Throws, having
- * written nothing that the caller counts, when `r` cannot be encoded.
- */
-export function encodeDecisionInto(r: DecisionRecord, target: ByteSink, start: number): number {
-  sink = target;
-  scratch = target.buf;
-  try {
-    return encodeAt(r, start);
-  } finally {
-    sink = scratchSink;
-    scratch = scratchSink.buf;
-  }
-}
-
-function encodeAt(r: DecisionRecord, start: number): number {
   const features = r.features;
-  ensure(start + 16 + r.offers.length * 26);
-  scratch[start] = DECISION_TAG;
-  scratch.writeDoubleLE(r.ts, start + 1);
-  scratch.writeUInt32LE(r.configVersion >>> 0, start + 9);
-  scratch[start + 13] =
+  ensure(16 + r.offers.length * 26);
+  scratch[0] = DECISION_TAG;
+  scratch.writeDoubleLE(r.ts, 1);
+  scratch.writeUInt32LE(r.configVersion >>> 0, 9);
+  scratch[13] =
     (r.control ? FLAG_CONTROL : 0) |
     (features !== undefined ? FLAG_FEATURES : 0) |
     (r.noAction !== undefined ? FLAG_NO_ACTION : 0) |
     (r.session !== undefined ? FLAG_SESSION : 0);
-  let off = start + 14;
+  let off = 14;
   off = writeStr(r.campaign, off, 'campaign');
   off = writeStr(r.customerId, off, 'customerId');
   off = writeStr(r.channel, off, 'channel');
@@ -128,7 +83,10 @@ function encodeAt(r: DecisionRecord, start: number): number {
   }
   if (r.noAction !== undefined) off = writeStr(r.noAction, off, 'noAction');
   if (r.session !== undefined) off = writeStr(JSON.stringify(r.session), off, 'session');
-  return off;
+  // A copy: lmdb-js may hold the value until the write is done, and scratch is reused at once.
+  const out = Buffer.allocUnsafe(off);
+  scratch.copy(out, 0, 0, off);
+  return out;
 }
 
 /** Decodes a record read from the log. `bytes` may be lmdb-js's shared read buffer: nothing keeps it. */

@@ -1,37 +1,25 @@
 import type { DecisionRecord } from './types';
 import type { StoreDbs } from './lmdb-env';
-import { ByteSink, decodeDecision, encodeDecisionInto } from './decision-codec';
+import { decodeDecision, encodeDecision } from './decision-codec';
 
-/**
- * Decisions queued for one transaction, as parallel columns: no record object, and no Buffer of its
- * own per decision. Decision i's stored record (decision-codec.ts), what LMDB gets and what a pending
- * lookup decodes, is bytes [ends[i - 1], ends[i]) of `bytes`, the records back to back.
- */
+/** Decisions queued for one transaction, as parallel columns: a Buffer per decision, no record object. */
 interface Batch {
   ids: string[];
-  bytes: ByteSink;
-  ends: number[];
+  /** The stored record (decision-codec.ts): what LMDB gets, and what a pending lookup decodes. */
+  bytes: Buffer[];
   ts: number[];
   campaigns: string[];
   /** Every id greater than the one before: the server's ids (UUIDv7, made in order), searched by halving. */
   increasing: boolean;
 }
 
-/** Room for about a batch at 1,000 decisions/s (20 ms of ~150-byte records) before the buffer grows. */
-const BATCH_BYTES = 8192;
-
-const emptyBatch = (): Batch => ({ ids: [], bytes: new ByteSink(BATCH_BYTES), ends: [], ts: [], campaigns: [], increasing: true });
-
-/** Bytes of decision i of a batch (a view: valid while the batch is). */
-function recordOf(b: Batch, i: number): Buffer {
-  return b.bytes.buf.subarray(i === 0 ? 0 : b.ends[i - 1]!, b.ends[i]!);
-}
+const emptyBatch = (): Batch => ({ ids: [], bytes: [], ts: [], campaigns: [], increasing: true });
 
 /** The bytes of the newest decision `id` of a batch, or undefined. */
 function findIn(b: Batch, id: string): Buffer | undefined {
   const ids = b.ids;
   if (!b.increasing) {
-    for (let i = ids.length - 1; i >= 0; i--) if (ids[i] === id) return recordOf(b, i);
+    for (let i = ids.length - 1; i >= 0; i--) if (ids[i] === id) return b.bytes[i];
     return undefined;
   }
   let lo = 0;
@@ -39,7 +27,7 @@ function findIn(b: Batch, id: string): Buffer | undefined {
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const v = ids[mid]!;
-    if (v === id) return recordOf(b, mid);
+    if (v === id) return b.bytes[mid];
     if (v < id) lo = mid + 1;
     else hi = mid - 1;
   }
@@ -80,9 +68,6 @@ export function dueCampaign(value: string): string {
   return i < 0 ? value : value.slice(0, i);
 }
 
-/** lmdb-js's MDB_APPEND: the key goes after the last one without a search of the tree. */
-const APPEND = Object.freeze({ append: true });
-
 /**
  * The decision log's write side: logDecision only queues (the Decide path never waits for disk); the
  * queue is written at the start of the next group transaction. Until that transaction is committed a
@@ -91,12 +76,15 @@ const APPEND = Object.freeze({ append: true });
  * Map beside the batches: its set and delete per Decide, and the tables it reallocated as it grew and
  * shrank with every batch, were work and garbage on every call for a lookup that outcomes rarely need.
  *
- * A decision is encoded when it is queued, into its batch's buffer. A queued decision lives for the
+ * A decision is encoded when it is queued and only its bytes are kept. A queued decision lives for the
  * flush interval plus a commit, long enough to be caught by a scavenge and promoted to the old
  * generation; the record object with its offers and strings was about 0.6 KB of promoted garbage per
  * Decide (V8's sampling heap profiler, 1,500 req/s), the bytes a fraction of that, and a record that
  * cannot be encoded now fails its own Decide instead of the batch's transaction.
  */
+/** lmdb-js's MDB_APPEND: the key goes after the last one without a search of the tree. */
+const APPEND = Object.freeze({ append: true });
+
 export class DecisionLog {
   private queue: Batch = emptyBatch();
   private inFlight: Batch = emptyBatch();
@@ -124,12 +112,12 @@ export class DecisionLog {
 
   /** Queues a decision; throws (and queues nothing) when the record cannot be encoded. */
   add(record: DecisionRecord): void {
+    const bytes = encodeDecision(record);
     const q = this.queue;
     const n = q.ids.length;
-    const end = encodeDecisionInto(record, q.bytes, n === 0 ? 0 : q.ends[n - 1]!);
     if (q.increasing && n > 0 && !(record.id > q.ids[n - 1]!)) q.increasing = false;
     q.ids.push(record.id);
-    q.ends.push(end);
+    q.bytes.push(bytes);
     q.ts.push(record.ts);
     q.campaigns.push(record.campaign);
   }
@@ -150,7 +138,7 @@ export class DecisionLog {
     const groups = new Map<string, DueGroup>();
     for (let i = 0; i < b.ids.length; i++) {
       const id = b.ids[i]!;
-      this.putDecision(id, recordOf(b, i));
+      this.putDecision(id, b.bytes[i]!);
       const campaign = b.campaigns[i]!;
       const wait = this.rewardWaitMs(campaign);
       if (wait === undefined || wait <= 0) continue;
@@ -202,15 +190,9 @@ export class DecisionLog {
 function concat(a: Batch, b: Batch): Batch {
   if (b.ids.length === 0) return a;
   if (a.ids.length === 0) return b;
-  const aBytes = a.ends[a.ends.length - 1]!;
-  const bBytes = b.ends[b.ends.length - 1]!;
-  const bytes = new ByteSink(aBytes + bBytes);
-  a.bytes.buf.copy(bytes.buf, 0, 0, aBytes);
-  b.bytes.buf.copy(bytes.buf, aBytes, 0, bBytes);
   return {
     ids: a.ids.concat(b.ids),
-    bytes,
-    ends: a.ends.concat(b.ends.map((e) => e + aBytes)),
+    bytes: a.bytes.concat(b.bytes),
     ts: a.ts.concat(b.ts),
     campaigns: a.campaigns.concat(b.campaigns),
     increasing: a.increasing && b.increasing && a.ids[a.ids.length - 1]! < b.ids[0]!,
