@@ -58,4 +58,36 @@ describe('ScratchArmsView', () => {
     expect([...v.beta]).toEqual([3, 3]);
     expect(v.version).toBe(0);
   });
+
+  it('refills every offer again only where something changed: the version, the entry, the config, the order, a partial fill between', () => {
+    const c = config(['a', 'b', 'c']);
+    const e = entry({ a: 5, b: 6, c: 7 });
+    const v = new ScratchArmsView();
+    v.fill(c, all(3), 3, e, 'k');
+    v.boosts[1] = 4; // the engine's boosts and levers write here after a fill
+    e.table.alpha[0] = 50; // a write without a new version is not seen (the table's writers bump it)
+    v.fill(c, all(3), 3, e, 'k2');
+    expect([...v.alpha]).toEqual([5, 6, 7]);
+    expect([...v.boosts]).toEqual([1, 1, 1]);
+    expect(v.cacheKey).toBe('k2');
+    e.table.meta[1]! += 1;
+    v.fill(c, all(3), 3, e, 'k');
+    expect([...v.alpha]).toEqual([50, 6, 7]);
+    expect(v.version).toBe(e.table.meta[1]);
+    e.table.alpha[1] = 60;
+    v.fill(c, Int32Array.from([1]), 1, e, 'k'); // a partial fill overwrites the start of the buffers
+    expect([...v.alpha]).toEqual([60]);
+    v.fill(c, all(3), 3, e, 'k');
+    expect([...v.alpha]).toEqual([50, 60, 7]);
+    const e2 = entry({ a: 1, b: 2, c: 3 });
+    v.fill(c, all(3), 3, e2, 'k');
+    expect([...v.alpha]).toEqual([1, 2, 3]);
+    const c2 = config(['c', 'b', 'a'], 2);
+    v.fill(c2, all(3), 3, e2, 'k');
+    expect([...v.alpha]).toEqual([3, 2, 1]);
+    v.fill(c2, Int32Array.from([2, 1, 0]), 3, e2, 'k'); // every offer, another order
+    expect([...v.alpha]).toEqual([1, 2, 3]);
+    v.fill(c2, all(3), 3, null, 'k');
+    expect([...v.alpha]).toEqual([2, 2, 2]);
+  });
 });
