@@ -59,8 +59,8 @@ export class ScratchArmsView implements ArmsView {
     const v = this.viewsFor(k);
     const table = entry === null ? null : entry.table;
     const version = table === null ? 0 : table.meta[1]!;
-    const every = k === c.offers.length;
-    if (every && this.heldValid && this.heldEntry === entry && this.heldConfig === c && this.heldVersion === version && inOrder(eligible, k)) {
+    const every = k === c.offers.length && inOrder(eligible, k);
+    if (every && this.heldValid && this.heldEntry === entry && this.heldConfig === c && this.heldVersion === version) {
       v.boosts.fill(1);
       return this.publish(v, k, cacheKey, version);
     }
@@ -83,7 +83,7 @@ export class ScratchArmsView implements ArmsView {
       v.weights[j] = offer.weight;
       v.boosts[j] = 1;
     }
-    this.heldValid = every && inOrder(eligible, k);
+    this.heldValid = every;
     this.heldEntry = entry;
     this.heldConfig = c;
     this.heldVersion = version;

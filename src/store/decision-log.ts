@@ -68,6 +68,9 @@ export function dueCampaign(value: string): string {
   return i < 0 ? value : value.slice(0, i);
 }
 
+/** lmdb-js's MDB_APPEND: the key goes after the last one without a search of the tree. */
+const APPEND = Object.freeze({ append: true });
+
 /**
  * The decision log's write side: logDecision only queues (the Decide path never waits for disk); the
  * queue is written at the start of the next group transaction. Until that transaction is committed a
@@ -82,9 +85,6 @@ export function dueCampaign(value: string): string {
  * Decide (V8's sampling heap profiler, 1,500 req/s), the bytes a fraction of that, and a record that
  * cannot be encoded now fails its own Decide instead of the batch's transaction.
  */
-/** lmdb-js's MDB_APPEND: the key goes after the last one without a search of the tree. */
-const APPEND = Object.freeze({ append: true });
-
 export class DecisionLog {
   private queue: Batch = emptyBatch();
   private inFlight: Batch = emptyBatch();
