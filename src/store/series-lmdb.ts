@@ -21,7 +21,7 @@ export class SeriesWriter {
       let next = this.last.get(campaign);
       if (next === undefined || next.start !== bucket.start) {
         const stored = this.dbs.series.get(key);
-        next = emptyBucket(bucket.start);
+        next = keptBucket(bucket.start);
         if (stored !== undefined) addBucket(next, stored);
       }
       addBucket(next, bucket);
@@ -43,15 +43,21 @@ export class SeriesWriter {
   }
 }
 
-/** msgpack writes null-prototype objects as maps; plain objects read back as plain objects. */
+/**
+ * A bucket to keep and write: msgpack writes null-prototype objects as maps, and plain objects read
+ * back as plain objects, so its `offers` and `models` are ordinary objects from the start (series.ts
+ * adds keys to them as own data properties only, whatever the id). Copying them into plain objects at
+ * each commit instead was a third of the series write: about 50 us per commit for 100 offers.
+ */
+function keptBucket(start: number): MutableBucket {
+  const b = emptyBucket(start);
+  b.offers = {};
+  b.models = {};
+  return b;
+}
+
 function plain(b: MutableBucket): SeriesBucket {
-  return {
-    start: b.start,
-    offers: { ...b.offers },
-    models: { ...b.models },
-    control: b.control,
-    treatment: b.treatment,
-  };
+  return { start: b.start, offers: b.offers, models: b.models, control: b.control, treatment: b.treatment };
 }
 
 /** Stored buckets in [from, to) plus the deltas the next commit will add. */

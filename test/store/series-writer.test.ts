@@ -67,6 +67,22 @@ describe('SeriesWriter (the bucket last written is kept for the next commit)', (
     expect(stored(M)).toEqual({ decisions: 2, a: 1, b: 1 });
   });
 
+  it('stores offer ids that are Object.prototype names as plain own properties, commit after commit', () => {
+    commit([['toString', M + 1], ['constructor', M + 2], ['a', M + 3]]);
+    commit([['toString', M + 4], ['hasOwnProperty', M + 5]]);
+    const b = dbs.series.get(['c', M])!;
+    // Read back as an ordinary object (not a Map), with each id its own data property.
+    expect(Object.getPrototypeOf(b.offers)).toBe(Object.prototype);
+    expect(Object.keys(b.offers).sort()).toEqual(['a', 'constructor', 'hasOwnProperty', 'toString']);
+    expect(Object.getOwnPropertyDescriptor(b.offers, 'toString')?.value).toMatchObject({ impressions: 2 });
+    expect(Object.getOwnPropertyDescriptor(b.offers, 'constructor')?.value).toMatchObject({ impressions: 1 });
+    expect(b.treatment.decisions).toBe(5);
+    // A new writer (a restart) reads the stored bucket and adds to it.
+    writer = new SeriesWriter(dbs);
+    commit([['constructor', M + 6]]);
+    expect(Object.getOwnPropertyDescriptor(dbs.series.get(['c', M])!.offers, 'constructor')?.value).toMatchObject({ impressions: 2 });
+  });
+
   it('removeBefore drops a kept bucket it removes from the store', () => {
     commit([['a', M + 1], ['a', M + 2]]);
     expect(dbs.env.transactionSync(() => writer.removeBefore(M + BUCKET_MS))).toBe(1);
