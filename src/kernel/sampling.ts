@@ -72,8 +72,12 @@ function logGamma(a: number): number {
   return Math.log(gammaAtLeastOne(a + 1)) + Math.log(uniform()) / a;
 }
 
-/** Beta(a, b) as X / (X + Y); in log space when a shape is < 1 so tiny shapes do not give 0/0. */
+/**
+ * Beta(a, b) as X / (X + Y); in log space when a shape is < 1 so tiny shapes do not give 0/0.
+ * Beta(1, 1), every offer's default prior, is U(0, 1) itself (as in native/distributions.h).
+ */
 export function beta(a: number, b: number): number {
+  if (a === 1 && b === 1) return uniform();
   if (a >= 1 && b >= 1) {
     const x = gammaAtLeastOne(a);
     return x / (x + gammaAtLeastOne(b));

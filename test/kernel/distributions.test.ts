@@ -31,6 +31,23 @@ for (const [name, k] of IMPLS) {
       expect(ksOneSample(out, (x) => betaCdfAccurate(x, a, b))).toBeLessThan(CRIT);
     });
 
+    it('sampleTopN over arms at the default prior Beta(1, 1) draws U(0, 1) (its own short path) among other arms', () => {
+      kernel.seed(20241207);
+      // Every other arm at (1, 1), the rest learned: the draws of each group follow their own law.
+      const a = filled(N, 1);
+      const b = filled(N, 1);
+      for (let i = 1; i < N; i += 2) {
+        a[i] = 40;
+        b[i] = 900;
+      }
+      const draws = new Float64Array(N);
+      kernel.sampleTopN(a, b, 3, draws, new Uint32Array(3));
+      const prior = draws.filter((_, i) => i % 2 === 0);
+      const learned = draws.filter((_, i) => i % 2 === 1);
+      expect(ksOneSample(prior, (x) => x)).toBeLessThan(ksCritical1(prior.length));
+      expect(ksOneSample(learned, (x) => betaCdfAccurate(x, 40, 900))).toBeLessThan(ksCritical1(learned.length));
+    });
+
     it.each(GAMMA_SHAPES)('Gamma(%d)', (a) => {
       kernel.seed(7);
       const out = new Float64Array(N);
