@@ -7,13 +7,19 @@
  * steadier figure than a difference of two end-to-end runs, so a change to the decision path can be
  * measured alone (docs/benchmarks.md).
  *
- *   npm run build && node dist/bench/micro/decide-path.js [--calls 100000] [--rounds 5] [--json out.json]
+ *   npm run build && node dist/bench/micro/decide-path.js [--calls 100000] [--rounds 5] [--learned 0] [--json out.json]
  *
  * Each round answers `calls` requests in chunks of 64 (a saturated server's in-flight window), lets
  * the event loop run between chunks (the log's group commits run then, as in the server) and waits
  * for the store to go idle at the end. CPU time is the main thread's (/proc, what limits a server's
  * throughput) and the whole process's (with LMDB's write thread). `engine only` times engine.decide
  * alone on the same requests, so the difference is the log, the handler, the encoder and metrics.
+ *
+ * By default every arm stays at its prior, Beta(1, 1), as in the end-to-end benchmark (it reports no
+ * outcomes). `--learned N` first answers N Decide calls and reports an outcome for every shown offer
+ * (offer j of 100 converting at 2% + 8% * j / 100, from a fixed seed), so that the arms are measured
+ * at learned posteriors of about N * 3 / 100 impressions each: the kernel draws the prior as a plain
+ * uniform, and learned arms through Marsaglia-Tsang.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -60,9 +66,10 @@ async function main(): Promise<void> {
     .option('--calls <n>', 'Decide calls per round', positiveInteger('--calls'), 100_000)
     .option('--rounds <n>', 'rounds (after one warm-up round)', positiveInteger('--rounds'), 5)
     .option('--offers <n>', 'offers of the campaign: 10, 100 or 1000', positiveInteger('--offers'), 100)
+    .option('--learned <n>', 'first learn from the outcomes of n decisions (default: arms at their priors)', positiveInteger('--learned'))
     .option('--json <file>', 'also write the result as JSON')
     .parse()
-    .opts<{ calls: number; rounds: number; offers: number; json?: string }>();
+    .opts<{ calls: number; rounds: number; offers: number; learned?: number; json?: string }>();
   if (![10, 100, 1000].includes(o.offers)) throw new RangeError('--offers must be 10, 100 or 1000');
   const work = benchWorkDir('decide-path', [o.offers]);
   const dataDir = path.join(work.dir, 'data');
@@ -115,6 +122,29 @@ async function main(): Promise<void> {
       const m1 = mainThreadCpuMs(process.pid);
       return { mainUs: m0 === null || m1 === null ? Number.NaN : ((m1 - m0) * 1000) / n, processUs: (p.user + p.system) / n };
     };
+    /** Answers n Decide calls and reports an outcome for every offer they showed (see --learned). */
+    const learn = async (n: number): Promise<void> => {
+      const shown: Array<{ decisionId: string; offerId: string }> = [];
+      const collect: grpc.sendUnaryData<DecideResponse> = (err, res) => {
+        if (err != null || res == null) failures++;
+        else for (const offer of res.offers ?? []) shown.push({ decisionId: res.decisionId ?? '', offerId: offer.offerId ?? '' });
+      };
+      for (let i = 0; i < n; ) {
+        const end = Math.min(n, i + CHUNK);
+        for (; i < end; i++) handlers.Decide(calls[i % calls.length]!, collect);
+        await turn();
+      }
+      await store.flush();
+      let seed = 42;
+      const uniform = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      const rate = (offerId: string): number => 0.02 + (0.08 * Number(offerId.slice(-4))) / o.offers;
+      for (let s = 0; s < shown.length; s += 1000) {
+        const batch = shown.slice(s, s + 1000).map((x) => ({ ...x, reward: uniform() < rate(x.offerId) ? 1 : 0, timestampMs: 0 }));
+        const results = await store.applyOutcomes(batch);
+        failures += results.filter((r) => r.status !== 'APPLIED').length;
+      }
+      process.stderr.write(`[decide-path] learned from the outcomes of ${shown.length} shown offers (${n} decisions)\n`);
+    };
     const reqs: EngineRequest[] = calls.map((c) => ({ campaign: c.request.campaign, customerId: c.request.customerId, channel: c.request.channel || 'app', context: {}, excludeOffers: [], numOffers: c.request.numOffers }));
     // A synchronous loop with the store idle: the process's CPU is the main thread's, read in
     // microseconds (/proc counts 10 ms ticks, too coarse for a short run of a 10-offer engine).
@@ -125,6 +155,7 @@ async function main(): Promise<void> {
       return (c.user + c.system) / n;
     };
 
+    if (o.learned !== undefined) await learn(o.learned);
     await pathRound(Math.min(o.calls, 20_000)); // warm-up: compile the hot paths
     engineRound(Math.min(o.calls, 20_000));
     const rounds: Round[] = [];
@@ -141,6 +172,7 @@ async function main(): Promise<void> {
       kind: 'nudge-decide-path',
       at: new Date().toISOString(),
       offers: o.offers,
+      learnedFrom: o.learned ?? 0,
       calls: o.calls,
       rounds,
       mainUsPerCall: pick('mainUsPerCall'),
