@@ -128,6 +128,7 @@ describe('validation messages name the source and the field', () => {
     ['empty offer id', (c) => { (c.offers as object[])[1] = { id: '' }; }, 'offers[1].id: must not be empty'],
     ['long offer id', (c) => { (c.offers as object[])[1] = { id: 'x'.repeat(129) }; }, 'offers[1].id: must be at most 128 characters'],
     ['duplicate offer id', (c) => { (c.offers as object[])[2] = { id: 'a' }; }, 'offers[2].id: duplicate offer id "a" (also offers[0])'],
+    ['offer id __proto__', (c) => { (c.offers as object[])[1] = { id: '__proto__' }; }, 'offers[1].id: "__proto__" cannot be an offer id (the stored counters could not keep it)'],
     ['negative prior', (c) => { (c.offers as object[])[2] = { id: 'c', prior_alpha: -1 }; }, 'offers[2].prior_alpha: must be > 0'],
     ['infinite prior', (c) => { (c.offers as object[])[2] = { id: 'c', prior_beta: Infinity }; }, 'offers[2].prior_beta: must be a finite number'],
     ['negative value', (c) => { (c.offers as object[])[0] = { id: 'a', value: -2 }; }, 'offers[0].value: must be >= 0'],
