@@ -33,7 +33,7 @@ NUDGE_CLONES static void BetaBatch(Sampler& s, const double* a, const double* b,
 // out[i] ~ Beta from the precomputed constants consts[2i] (alpha) and consts[2i + 1] (beta), i < n.
 NUDGE_CLONES static void BetaBatchConst(Sampler& s, const GammaConst* consts, double* out, size_t n) {
   Xoshiro256pp r = s.rng;
-  for (size_t i = 0; i < n; ++i) out[i] = s.BetaLarge(r, consts[2 * i], consts[2 * i + 1]);
+  for (size_t i = 0; i < n; ++i) out[i] = s.BetaConst(r, consts[2 * i], consts[2 * i + 1]);
   s.rng = r;
 }
 
@@ -53,9 +53,9 @@ NUDGE_CLONES static void ThompsonPicks(Sampler& s, const double* a, const double
     }
     for (size_t t = 0; t < reps; ++t) {
       uint32_t best = 0;
-      double best_v = s.BetaLarge(r, consts[0], consts[1]);
+      double best_v = s.BetaConst(r, consts[0], consts[1]);
       for (size_t i = 1; i < k; ++i) {
-        const double v = s.BetaLarge(r, consts[2 * i], consts[2 * i + 1]);
+        const double v = s.BetaConst(r, consts[2 * i], consts[2 * i + 1]);
         if (v > best_v) {
           best_v = v;
           best = static_cast<uint32_t>(i);

@@ -48,6 +48,23 @@ for (const [name, k] of IMPLS) {
       expect(ksOneSample(learned, (x) => betaCdfAccurate(x, 40, 900))).toBeLessThan(ksCritical1(learned.length));
     });
 
+    it('propensities and thompsonPicks with arms at the prior: the best of Beta(1, 1) and U(0, 1) maxima follow their laws', () => {
+      kernel.seed(20241208);
+      // Arms 0-2 at the prior, arm 3 at Beta(2, 1) (max of two uniforms): P(arm 3 best) = 2/5.
+      const a = Float64Array.from([1, 1, 1, 2]);
+      const b = Float64Array.from([1, 1, 1, 1]);
+      const out = new Float64Array(4);
+      kernel.propensities(a, b, 1, N, out);
+      for (let i = 0; i < 3; i++) expect(Math.abs(out[i]! - 0.2)).toBeLessThan(0.015);
+      expect(Math.abs(out[3]! - 0.4)).toBeLessThan(0.015);
+      // thompsonPicks over priors only: the winner's draw is the max of 4 uniforms, CDF x^4.
+      const idx = new Uint32Array(N);
+      const best = new Float64Array(N);
+      kernel.thompsonPicks(filled(4, 1), filled(4, 1), N, idx, best);
+      expect(ksOneSample(best, (x) => x ** 4)).toBeLessThan(CRIT);
+      for (let i = 0; i < 4; i++) expect(Math.abs(idx.filter((v) => v === i).length / N - 0.25)).toBeLessThan(0.015);
+    });
+
     it.each(GAMMA_SHAPES)('Gamma(%d)', (a) => {
       kernel.seed(7);
       const out = new Float64Array(N);
