@@ -11,19 +11,26 @@ import type * as prom from 'prom-client';
  * once per label set: an observation is a bucket search over a Float64Array and two additions.
  * prom-client still owns the registry, the exposition format and everything else.
  */
+export interface LatencyHistogramConfig<L extends string> {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames: readonly L[];
+  /** Upper bounds in seconds, increasing; +Inf is implied, as in prom-client. */
+  readonly buckets: readonly number[];
+  readonly registers: readonly prom.Registry[];
+}
+
 export class LatencyHistogram<L extends string> {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
+  readonly name: string;
+  readonly help: string;
+  private readonly labelNames: readonly L[];
   private readonly bounds: Float64Array;
   private readonly series = new Map<string, LatencySeries>();
 
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    private readonly labelNames: readonly L[],
-    buckets: readonly number[],
-    registers: readonly prom.Registry[],
-  ) {
+  /** The configuration of prom-client's Histogram, less what this one does not do (exemplars, collect). */
+  constructor({ name, help, labelNames, buckets, registers }: LatencyHistogramConfig<L>) {
     if (typeof name !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new TypeError('name must be a Prometheus metric name');
     if (!Array.isArray(buckets) || buckets.length === 0) throw new TypeError('buckets must be a non-empty array');
     for (let i = 0; i < buckets.length; i++) {
@@ -31,6 +38,9 @@ export class LatencyHistogram<L extends string> {
       if (typeof b !== 'number' || !Number.isFinite(b)) throw new TypeError('buckets must be finite numbers');
       if (i > 0 && !(b > buckets[i - 1]!)) throw new RangeError('buckets must increase');
     }
+    this.name = name;
+    this.help = help;
+    this.labelNames = labelNames;
     this.bounds = Float64Array.from(buckets);
     // The registry takes any metric with name, help, type, get() and reset(); its type names only
     // prom-client's own classes.

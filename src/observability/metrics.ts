@@ -106,13 +106,13 @@ export class ServerMetrics {
       labelNames: ['method', 'error'],
       registers,
     });
-    this.latency = new LatencyHistogram(
-      'nudge_grpc_request_duration_seconds',
-      'Time from receiving a call to answering it, by method (Decide latency: method="Decide") and result (ok: answered OK; error: any error status, sheds included)',
-      ['method', 'result'],
-      LATENCY_BUCKETS,
+    this.latency = new LatencyHistogram({
+      name: 'nudge_grpc_request_duration_seconds',
+      help: 'Time from receiving a call to answering it, by method (Decide latency: method="Decide") and result (ok: answered OK; error: any error status, sheds included)',
+      labelNames: ['method', 'result'],
+      buckets: LATENCY_BUCKETS,
       registers,
-    );
+    });
     this.gauges(registers);
   }
 

@@ -17,7 +17,7 @@ describe('LatencyHistogram', () => {
       fc.asyncProperty(fc.array(observation, { maxLength: 200 }), async (list) => {
         const ours = new prom.Registry();
         const theirs = new prom.Registry();
-        const h = new LatencyHistogram('t_seconds', 'help text', LABELS, BUCKETS, [ours]);
+        const h = new LatencyHistogram({ name: 't_seconds', help: 'help text', labelNames: LABELS, buckets: BUCKETS, registers: [ours] });
         const p = new prom.Histogram({ name: 't_seconds', help: 'help text', labelNames: LABELS, buckets: BUCKETS, registers: [theirs] });
         for (const o of list) {
           h.labels({ method: o.method, result: o.result }).observe(o.seconds);
@@ -32,7 +32,7 @@ describe('LatencyHistogram', () => {
 
   it('keeps one series per label set, resets with the registry, and refuses a value that is not a number', async () => {
     const r = new prom.Registry();
-    const h = new LatencyHistogram('t_seconds', 'h', LABELS, BUCKETS, [r]);
+    const h = new LatencyHistogram({ name: 't_seconds', help: 'h', labelNames: LABELS, buckets: BUCKETS, registers: [r] });
     const a = h.labels({ method: 'Decide', result: 'ok' });
     expect(h.labels({ method: 'Decide', result: 'ok' })).toBe(a);
     a.observe(0.003);
@@ -45,14 +45,14 @@ describe('LatencyHistogram', () => {
 
   it('checks its options', () => {
     const r = (): prom.Registry[] => [new prom.Registry()];
-    expect(() => new LatencyHistogram('bad name', 'h', LABELS, BUCKETS, r())).toThrow(new TypeError('name must be a Prometheus metric name'));
-    expect(() => new LatencyHistogram('t', 'h', LABELS, [], r())).toThrow(new TypeError('buckets must be a non-empty array'));
-    expect(() => new LatencyHistogram('t', 'h', LABELS, [0.1, Number.POSITIVE_INFINITY], r())).toThrow(new TypeError('buckets must be finite numbers'));
-    expect(() => new LatencyHistogram('t', 'h', LABELS, [0.1, 0.1], r())).toThrow(new RangeError('buckets must increase'));
-    const h = new LatencyHistogram('t', 'h', LABELS, BUCKETS, r());
+    expect(() => new LatencyHistogram({ name: 'bad name', help: 'h', labelNames: LABELS, buckets: BUCKETS, registers: r() })).toThrow(new TypeError('name must be a Prometheus metric name'));
+    expect(() => new LatencyHistogram({ name: 't', help: 'h', labelNames: LABELS, buckets: [], registers: r() })).toThrow(new TypeError('buckets must be a non-empty array'));
+    expect(() => new LatencyHistogram({ name: 't', help: 'h', labelNames: LABELS, buckets: [0.1, Number.POSITIVE_INFINITY], registers: r() })).toThrow(new TypeError('buckets must be finite numbers'));
+    expect(() => new LatencyHistogram({ name: 't', help: 'h', labelNames: LABELS, buckets: [0.1, 0.1], registers: r() })).toThrow(new RangeError('buckets must increase'));
+    const h = new LatencyHistogram({ name: 't', help: 'h', labelNames: LABELS, buckets: BUCKETS, registers: r() });
     expect(() => h.labels({ method: 'Decide' } as never)).toThrow(new TypeError('label result must be a string'));
     const shared = new prom.Registry();
-    new LatencyHistogram('t', 'h', LABELS, BUCKETS, [shared]);
-    expect(() => new LatencyHistogram('t', 'h', LABELS, BUCKETS, [shared])).toThrow('A metric with the name t has already been registered.');
+    new LatencyHistogram({ name: 't', help: 'h', labelNames: LABELS, buckets: BUCKETS, registers: [shared] });
+    expect(() => new LatencyHistogram({ name: 't', help: 'h', labelNames: LABELS, buckets: BUCKETS, registers: [shared] })).toThrow('A metric with the name t has already been registered.');
   });
 });
