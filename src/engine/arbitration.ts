@@ -33,15 +33,19 @@ export function arbitrationFactor(c: CampaignConfig, o: OfferConfig, now: number
 
 const needsFactors = new WeakMap<CampaignConfig, boolean>();
 
-/** Multiplies each view arm's boost by its arbitration factor; nothing to do when all are 1. */
-export function applyArbitration(c: CampaignConfig, eligible: Int32Array, k: number, boosts: Float64Array, now: number): void {
+/**
+ * Multiplies each view arm's boost by its arbitration factor; nothing to do when all are 1. Returns
+ * whether it wrote the boosts.
+ */
+export function applyArbitration(c: CampaignConfig, eligible: Int32Array, k: number, boosts: Float64Array, now: number): boolean {
   let needed = needsFactors.get(c);
   if (needed === undefined) {
     needed = c.levers.length > 0 || c.offers.some((o) => o.value !== 1);
     needsFactors.set(c, needed);
   }
-  if (!needed) return;
+  if (!needed) return false;
   for (let j = 0; j < k; j++) boosts[j]! *= arbitrationFactor(c, c.offers[eligible[j]!]!, now);
+  return true;
 }
 
 const hasThresholdCache = new WeakMap<CampaignConfig, boolean>();

@@ -27,6 +27,8 @@ export class ScratchArmsView implements ArmsView {
   priorBeta: Float64Array = new Float64Array(0);
   weights: Float64Array = new Float64Array(0);
   boosts: Float64Array = new Float64Array(0);
+  /** Set by every fill (its boosts are all 1); the engine clears it when it writes a boost. */
+  unboosted = true;
   cacheKey = '';
   version = 0;
 
@@ -98,6 +100,7 @@ export class ScratchArmsView implements ArmsView {
     this.priorBeta = v.priorBeta;
     this.weights = v.weights;
     this.boosts = v.boosts;
+    this.unboosted = true;
     this.cacheKey = cacheKey;
     this.version = version;
     return this;

@@ -30,6 +30,8 @@ export interface EngineDeps {
 
 /** Above this many exclusions a Set beats Array.includes per offer. */
 const EXCLUDE_SET_MIN = 8;
+/** Segments per campaign config whose view cache key is kept (everyOfferKey); more are built per call. */
+const MAX_VIEW_KEYS = 4096;
 /** Feature contributions listed per offer in an explanation. */
 const TOP_FEATURES = 5;
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -48,6 +50,7 @@ export class DecisionEngine {
   private readonly policies = new PolicyCache();
   private readonly contexts = new ContextCache();
   private readonly view = new ScratchArmsView();
+  private readonly viewKeys = new WeakMap<CampaignConfig, Map<string, string>>();
   private record = new Float64Array(32);
   private noContext: FeatureView = { record: this.record, raw: null, extra: null };
   private eligible = new Int32Array(32);
@@ -146,8 +149,12 @@ export class DecisionEngine {
       }
     }
     const boost = routeBoost(c, route);
-    if (boost !== null) applyBoost(c, boost, eligible, k, arms.boosts);
-    applyArbitration(c, eligible, k, arms.boosts, now);
+    // A policy reads the boosts only when the view says they may differ from 1 (ArmsView.unboosted).
+    if (boost !== null) {
+      applyBoost(c, boost, eligible, k, arms.boosts);
+      arms.unboosted = false;
+    }
+    if (applyArbitration(c, eligible, k, arms.boosts, now)) arms.unboosted = false;
 
     let input: ContextualInput | null = null;
     let modelScores: Float64Array | null = null;
@@ -204,8 +211,24 @@ export class DecisionEngine {
   }
 
   private fillView(c: CampaignConfig, segment: string, eligible: Int32Array, k: number): ScratchArmsView {
-    const signature = k === c.offers.length ? '*' : eligibleSignature(eligible, k);
-    return this.view.fill(c, eligible, k, this.arms.arms(c.name, segment), `${c.name}|${segment}|${c.version}|${signature}`);
+    const key = k === c.offers.length ? this.everyOfferKey(c, segment) : `${c.name}|${segment}|${c.version}|${eligibleSignature(eligible, k)}`;
+    return this.view.fill(c, eligible, k, this.arms.arms(c.name, segment), key);
+  }
+
+  /**
+   * The view's cache key when every offer is eligible (the common case), kept per config and segment:
+   * the same string each call, so that the policy's cache finds it by its stored hash instead of
+   * hashing a new concatenation on every Decide.
+   */
+  private everyOfferKey(c: CampaignConfig, segment: string): string {
+    let keys = this.viewKeys.get(c);
+    if (keys === undefined) this.viewKeys.set(c, (keys = new Map()));
+    let key = keys.get(segment);
+    if (key === undefined) {
+      key = `${c.name}|${segment}|${c.version}|*`;
+      if (keys.size < MAX_VIEW_KEYS) keys.set(segment, key);
+    }
+    return key;
   }
 
   /**

@@ -27,6 +27,7 @@ export function posteriorMean(arms: ArmsView, i: number): number {
 }
 
 export function anyBoost(arms: ArmsView): boolean {
+  if (arms.unboosted === true) return false;
   const b = arms.boosts;
   for (let i = 0; i < arms.k; i++) if (b[i] !== 1) return true;
   return false;

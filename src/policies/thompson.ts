@@ -21,12 +21,20 @@ const KNOWN = [...DECAY_PARAMS, 'propensityDraws', 'propensityRefreshMs'] as con
 /** Bounds on the cache so a campaign with many segments or eligible sets cannot grow it forever. */
 const MAX_KEYS = 4096;
 const MAX_ENTRIES_PER_KEY = 8;
+const NO_BOOSTS = new Float64Array(0);
+
+function anyBoostIn(b: Float64Array, k: number): boolean {
+  for (let i = 0; i < k; i++) if (b[i] !== 1) return true;
+  return false;
+}
 
 interface CacheEntry {
   m: number;
   k: number;
   version: number;
   at: number;
+  /** The boosts were all 1 (the view said so, ArmsView.unboosted): no copy kept, none compared. */
+  unboosted: boolean;
   boosts: Float64Array;
   matrix: Float64Array;
 }
@@ -63,8 +71,11 @@ export function createThompson(params: PolicyParams = {}): SlatePolicy {
     for (let x = 0; x < out.length; x++) out[x] *= inv;
   }
 
-  function sameBoosts(a: Float64Array, b: Float64Array, k: number): boolean {
-    for (let i = 0; i < k; i++) if (a[i] !== b[i]) return false;
+  function sameBoosts(e: CacheEntry, arms: ArmsView, k: number): boolean {
+    if (arms.unboosted === true) return e.unboosted || !anyBoostIn(e.boosts, k);
+    const a = e.unboosted ? null : e.boosts;
+    const b = arms.boosts;
+    for (let i = 0; i < k; i++) if ((a === null ? 1 : a[i]) !== b[i]) return false;
     return true;
   }
 
@@ -81,7 +92,7 @@ export function createThompson(params: PolicyParams = {}): SlatePolicy {
       cache.set(arms.cacheKey, entries);
     }
     for (const e of entries) {
-      if (e.m !== m || e.k !== k || !sameBoosts(e.boosts, arms.boosts, k)) continue;
+      if (e.m !== m || e.k !== k || !sameBoosts(e, arms, k)) continue;
       if (e.version !== arms.version && ctx.now - e.at >= refreshMs) {
         monteCarlo(arms, m, ctx, e.matrix);
         e.version = arms.version;
@@ -89,7 +100,8 @@ export function createThompson(params: PolicyParams = {}): SlatePolicy {
       }
       return e.matrix;
     }
-    const e: CacheEntry = { m, k, version: arms.version, at: ctx.now, boosts: arms.boosts.slice(0, k), matrix: new Float64Array(k * m) };
+    const unboosted = arms.unboosted === true;
+    const e: CacheEntry = { m, k, version: arms.version, at: ctx.now, unboosted, boosts: unboosted ? NO_BOOSTS : arms.boosts.slice(0, k), matrix: new Float64Array(k * m) };
     monteCarlo(arms, m, ctx, e.matrix);
     if (entries.length >= MAX_ENTRIES_PER_KEY) entries.shift();
     entries.push(e);

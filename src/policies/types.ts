@@ -32,6 +32,11 @@ export interface ArmsView {
   /** Tag boosts (>= 0, 1 = none) applied multiplicatively to scores by behavioural routes; length k. */
   readonly boosts: Float64Array;
   /**
+   * True only when every boost is known to be 1, so that a policy can skip reading them (the engine's
+   * view says so until a route boost or an arbitration factor is written). Absent or false: read them.
+   */
+  readonly unboosted?: boolean;
+  /**
    * Identity of this view for caches (campaign, segment, eligible set) and the state version it was
    * read at. Same key + same version means the same posterior.
    */

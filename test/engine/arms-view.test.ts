@@ -52,6 +52,18 @@ describe('ScratchArmsView', () => {
     expect(v.k).toBe(2);
   });
 
+  it('says its boosts are all 1 after every fill, also a refill of the view the engine boosted', () => {
+    const c = config(['a', 'b']);
+    const view = new ScratchArmsView();
+    const v = view.fill(c, all(2), 2, null, 'k');
+    expect(v.unboosted).toBe(true);
+    v.boosts[1] = 2;
+    v.unboosted = false;
+    const again = view.fill(c, all(2), 2, null, 'k');
+    expect(again.unboosted).toBe(true);
+    expect([...again.boosts]).toEqual([1, 1]);
+  });
+
   it('puts every offer at its prior without a table', () => {
     const v = new ScratchArmsView().fill(config(['a', 'b']), all(2), 2, null, 'k');
     expect([...v.alpha]).toEqual([2, 2]);

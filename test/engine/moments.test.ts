@@ -95,6 +95,16 @@ describe('arbitration by expected value', () => {
     expect(ids(engine(c2).decide(req('arb')))).toEqual(['b', 'c', 'a']);
   });
 
+  it('Thompson sampling ranks with the arbitration factors too (a lever of weight 0 is never shown first)', () => {
+    const c = parseCampaign({ name: 'arb', policy: 'thompson', offers: OFFERS.map((o) => ({ ...o, value: 1 })), levers: [{ attribute: 'priority', value: 'high', weight: 0 }] }, 'test');
+    const e = engine(c);
+    const firsts = new Set<string>();
+    for (let i = 0; i < 200; i++) firsts.add(e.decide(req('arb', { customerId: `u${i}`, numOffers: 1 })).offers[0]!.offerId);
+    // b has the highest prior mean, but its factor is 0: its score is 0 and an offer of another
+    // priority scores above it in every draw.
+    expect([...firsts].sort()).toEqual(['a', 'c']);
+  });
+
   it('propensities of a greedy slate stay 1 per slot after arbitration', () => {
     const r = engine(greedy({ levers: [{ attribute: 'priority', value: 'high', weight: 1.5 }] })).decide(req('arb'));
     expect(r.offers.map((o) => o.propensity)).toEqual([1, 1, 1]);

@@ -40,6 +40,27 @@ describe('thompson', () => {
     expect(Math.abs(out[1] - freq[1])).toBeLessThan(0.01);
   });
 
+  it('an unboosted view shares the cached propensities of all-1 boosts, and never those of other boosts', () => {
+    const policy = createPolicy('thompson', { propensityDraws: 4000 });
+    const kernel = seededKernel(12);
+    const base = { alpha: [20, 20], beta: [20, 20], cacheKey: 'same', version: 3 };
+    const at = (v: ReturnType<typeof view>): number[] => {
+      const out = new Float64Array(2);
+      policy.propensityMatrix(v, 1, ctxOf(kernel, 'c', 0), out);
+      return Array.from(out);
+    };
+    const flagged = at(view({ ...base, unboosted: true }));
+    expect(flagged[0]).toBeCloseTo(0.5, 1);
+    // Same key and version, boosts not all 1: another entry, boosted propensities.
+    const boosted = at(view({ ...base, boosts: [1, 1.5] }));
+    expect(boosted[1]).toBeGreaterThan(0.95);
+    // Unflagged all-1 boosts and the flag again: the first entry, the same numbers.
+    expect(at(view({ ...base }))).toEqual(flagged);
+    expect(at(view({ ...base, unboosted: true }))).toEqual(flagged);
+    // A flag of false with boosts: still the boosted entry.
+    expect(at(view({ ...base, boosts: [1, 1.5], unboosted: false }))).toEqual(boosted);
+  });
+
   it('caches the MC propensity: recomputed only when the version changed AND the refresh time passed', () => {
     const policy = createPolicy('thompson', { propensityDraws: 2000, propensityRefreshMs: 1000 });
     const kernel = seededKernel(10);

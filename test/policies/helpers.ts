@@ -11,6 +11,8 @@ export interface ViewInput {
   boosts?: number[];
   cacheKey?: string;
   version?: number;
+  /** ArmsView.unboosted, absent unless given. */
+  unboosted?: boolean;
 }
 
 export function view(v: ViewInput): ArmsView {
@@ -26,6 +28,7 @@ export function view(v: ViewInput): ArmsView {
     boosts: f(v.boosts, 1),
     cacheKey: v.cacheKey ?? 'c|s|all',
     version: v.version ?? 1,
+    ...(v.unboosted !== undefined ? { unboosted: v.unboosted } : {}),
   };
 }
 
