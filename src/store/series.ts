@@ -95,6 +95,16 @@ export function addBucket(into: MutableBucket, from: SeriesBucket, sign: 1 | -1 
  */
 export class SeriesBook {
   private readonly pending = new Map<string, Map<number, MutableBucket>>();
+  /** Each pending bucket's offers by id (as in CounterBook: a Map beside what is stored). */
+  private readonly index = new WeakMap<MutableBucket, Map<string, MutableOffer>>();
+
+  private offer(b: MutableBucket, offerId: string): MutableOffer {
+    let idx = this.index.get(b);
+    if (idx === undefined) this.index.set(b, (idx = new Map()));
+    let o = idx.get(offerId);
+    if (o === undefined) idx.set(offerId, (o = bucketOffer(b, offerId)));
+    return o;
+  }
 
   private bucket(campaign: string, ts: number): MutableBucket {
     let byMinute = this.pending.get(campaign);
@@ -108,7 +118,7 @@ export class SeriesBook {
   decision(campaign: string, control: boolean, shown: readonly ShownOffer[], ts: number): void {
     const b = this.bucket(campaign, ts);
     (control ? b.control : b.treatment).decisions += 1;
-    if (!control) for (let i = 0; i < shown.length; i++) bucketOffer(b, shown[i]!.offerId).impressions += 1;
+    if (!control) for (let i = 0; i < shown.length; i++) this.offer(b, shown[i]!.offerId).impressions += 1;
   }
 
   /** `predicted` is the decision's predicted probability of the offer; `modelVersion` the decision's. */
@@ -118,7 +128,7 @@ export class SeriesBook {
     g.outcomes += 1;
     g.rewards += reward;
     if (control) return;
-    const o = bucketOffer(b, offerId);
+    const o = this.offer(b, offerId);
     o.outcomes += 1;
     o.rewards += reward;
     o.predicted += predicted;
