@@ -14,6 +14,7 @@ import { applyArbitration, applyThresholds, arbitrationFactor, hasThresholds, le
 import { ScratchArmsView } from './arms-view';
 import { applyBoost, routeBoost } from './boosts';
 import { ContextCache, type CampaignContext } from './contextual';
+import { EligibleOffers, eligibleSignature } from './eligible';
 import { applyContext, ruleData, segmentKey } from './features-adapter';
 import { PolicyCache } from './policy-cache';
 import { triggerModelScores } from './trigger';
@@ -28,13 +29,10 @@ export interface EngineDeps {
   readonly now?: () => number;
 }
 
-/** Above this many exclusions a Set beats Array.includes per offer. */
-const EXCLUDE_SET_MIN = 8;
 /** Segments per campaign config whose view cache key is kept (everyOfferKey); more are built per call. */
 const MAX_VIEW_KEYS = 4096;
 /** Feature contributions listed per offer in an explanation. */
 const TOP_FEATURES = 5;
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /**
  * One decision: campaign -> features (+ context) -> segment -> control group -> route -> eligibility ->
@@ -53,7 +51,7 @@ export class DecisionEngine {
   private readonly viewKeys = new WeakMap<CampaignConfig, Map<string, string>>();
   private record = new Float64Array(32);
   private noContext: FeatureView = { record: this.record, raw: null, extra: null };
-  private eligible = new Int32Array(32);
+  private readonly eligibleSet = new EligibleOffers();
 
   constructor(deps: EngineDeps) {
     if (typeof deps !== 'object' || deps === null) throw new TypeError('deps must be an object');
@@ -107,19 +105,8 @@ export class DecisionEngine {
     const policy = this.policies.get(c, route);
 
     const offers = c.offers;
-    if (this.eligible.length < offers.length) this.eligible = new Int32Array(Math.max(offers.length, this.eligible.length * 2));
-    const eligible = this.eligible;
-    const ex = req.excludeOffers;
-    const exSet = ex.length > EXCLUDE_SET_MIN ? new Set(ex) : null;
-    const fatigued = req.fatigued ?? null;
-    let k = 0;
-    for (let i = 0; i < offers.length; i++) {
-      const o = offers[i]!;
-      if (ex.length > 0 && (exSet !== null ? exSet.has(o.id) : ex.includes(o.id))) continue;
-      if (fatigued !== null && hasOwn(fatigued, o.id)) continue;
-      if (o.eligibility !== null && !truthy(applyLogic(o.eligibility as never, rules()))) continue;
-      eligible[k++] = i;
-    }
+    let k = this.eligibleSet.fill(c, req.excludeOffers, req.fatigued ?? null, rules);
+    const eligible = this.eligibleSet.indices;
     // The no-action arm alone is no choice: nothing is shown, and nothing is learned from it.
     const noActionIndex = c.noActionArm ? offers.length - 1 : -1;
     const realOffers = (n: number): number => (noActionIndex >= 0 && n > 0 && eligible[n - 1] === noActionIndex ? n - 1 : n);
@@ -142,6 +129,7 @@ export class DecisionEngine {
     if (thresholds) {
       const p = this.predictor(c, route, arms, eligible, k, cc, contextual);
       const kept = applyThresholds(c, eligible, k, p, (o) => o.id === NO_ACTION_OFFER);
+      this.eligibleSet.compacted();
       if (kept !== k) {
         k = kept;
         if (realOffers(k) === 0) return this.noAction(c, segment, route.name, policy.name, 'min_probability', session);
@@ -363,10 +351,4 @@ export class DecisionEngine {
       ...(session !== null ? { session } : {}),
     };
   }
-}
-
-function eligibleSignature(eligible: Int32Array, k: number): string {
-  let s = '';
-  for (let j = 0; j < k; j++) s += (j === 0 ? '' : ',') + eligible[j]!;
-  return s;
 }
