@@ -7,11 +7,14 @@
  * steadier figure than a difference of two end-to-end runs, so a change to the decision path can be
  * measured alone (docs/benchmarks.md).
  *
- *   npm run build && node dist/bench/micro/decide-path.js [--calls 100000] [--rounds 5] [--learned 0] [--json out.json]
+ *   npm run build && node dist/bench/micro/decide-path.js [--calls 100000] [--rounds 5] [--learned 0] [--rate n] [--json out.json]
  *
  * Each round answers `calls` requests in chunks of 64 (a saturated server's in-flight window), lets
  * the event loop run between chunks (the log's group commits run then, as in the server) and waits
- * for the store to go idle at the end. CPU time is the main thread's (/proc, what limits a server's
+ * for the store to go idle at the end. As fast as they go, a commit carries the log's full batch (1,000
+ * decisions); a server at 10,000 Decide/s commits every flush interval (20 ms, ~200 decisions), so each
+ * decision carries five times the commit's fixed cost. `--rate n` paces the chunks at n calls per
+ * second to measure that cadence. CPU time is the main thread's (/proc, what limits a server's
  * throughput) and the whole process's (with LMDB's write thread). `engine only` times engine.decide
  * alone on the same requests, so the difference is the log, the handler, the encoder and metrics.
  *
@@ -60,6 +63,11 @@ interface Round {
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Lets the event loop run until performance.now() reaches `t` (at least one turn). */
+const until = (t: number): Promise<void> => {
+  const wait = t - performance.now();
+  return wait >= 1 ? new Promise((resolve) => setTimeout(resolve, wait)) : turn();
+};
 
 async function main(): Promise<void> {
   const o = new Command('decide-path')
@@ -67,9 +75,10 @@ async function main(): Promise<void> {
     .option('--rounds <n>', 'rounds (after one warm-up round)', positiveInteger('--rounds'), 5)
     .option('--offers <n>', 'offers of the campaign: 10, 100 or 1000', positiveInteger('--offers'), 100)
     .option('--learned <n>', 'first learn from the outcomes of n decisions (default: arms at their priors)', positiveInteger('--learned'))
+    .option('--rate <n>', 'pace the calls at n per second, as a server receives them (default: as fast as they go)', positiveInteger('--rate'))
     .option('--json <file>', 'also write the result as JSON')
     .parse()
-    .opts<{ calls: number; rounds: number; offers: number; learned?: number; json?: string }>();
+    .opts<{ calls: number; rounds: number; offers: number; learned?: number; rate?: number; json?: string }>();
   if (![10, 100, 1000].includes(o.offers)) throw new RangeError('--offers must be 10, 100 or 1000');
   const work = benchWorkDir('decide-path', [o.offers]);
   const dataDir = path.join(work.dir, 'data');
@@ -112,10 +121,11 @@ async function main(): Promise<void> {
     const pathRound = async (n: number): Promise<{ mainUs: number; processUs: number }> => {
       const m0 = mainThreadCpuMs(process.pid);
       const p0 = process.cpuUsage();
+      const started = performance.now();
       for (let i = 0; i < n; ) {
         const end = Math.min(n, i + CHUNK);
         for (; i < end; i++) handlers.Decide(calls[i % calls.length]!, answered);
-        await turn();
+        await (o.rate === undefined ? turn() : until(started + (i * 1000) / o.rate));
       }
       await store.flush();
       const p = process.cpuUsage(p0);
@@ -173,6 +183,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       offers: o.offers,
       learnedFrom: o.learned ?? 0,
+      rate: o.rate ?? null,
       calls: o.calls,
       rounds,
       mainUsPerCall: pick('mainUsPerCall'),
