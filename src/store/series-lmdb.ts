@@ -1,5 +1,5 @@
 import type { StoreDbs } from './lmdb-env';
-import { addBucket, bucketStart, emptyBucket, type MutableBucket, type SeriesBook, type SeriesBucket } from './series';
+import { addBucket, bucketStart, emptyBucket, type MutableBucket, type MutableOffer, type SeriesBook, type SeriesBucket } from './series';
 
 /**
  * The embedded store's monitoring buckets: deltas from the SeriesBook are added into the stored
@@ -11,7 +11,7 @@ import { addBucket, bucketStart, emptyBucket, type MutableBucket, type SeriesBoo
  * objects were most of what Nudge promoted to the old generation per decision (docs/performance.md).
  */
 export class SeriesWriter {
-  private readonly last = new Map<string, MutableBucket>();
+  private readonly last = new Map<string, { bucket: MutableBucket; index: Map<string, MutableOffer> }>();
 
   constructor(private readonly dbs: StoreDbs) {}
 
@@ -19,14 +19,14 @@ export class SeriesWriter {
     for (const { campaign, bucket } of items) {
       const key: [string, number] = [campaign, bucket.start];
       let next = this.last.get(campaign);
-      if (next === undefined || next.start !== bucket.start) {
+      if (next === undefined || next.bucket.start !== bucket.start) {
         const stored = this.dbs.series.get(key);
-        next = keptBucket(bucket.start);
-        if (stored !== undefined) addBucket(next, stored);
+        next = { bucket: keptBucket(bucket.start), index: new Map() };
+        if (stored !== undefined) addBucket(next.bucket, stored, 1, next.index);
+        this.last.set(campaign, next);
       }
-      addBucket(next, bucket);
-      this.dbs.series.put(key, next);
-      this.last.set(campaign, next);
+      addBucket(next.bucket, bucket, 1, next.index);
+      this.dbs.series.put(key, next.bucket);
     }
   }
 
@@ -38,7 +38,7 @@ export class SeriesWriter {
   /** removeSeriesBefore, dropping kept buckets that it removes. */
   removeBefore(cutoff: number): number {
     const start = bucketStart(cutoff);
-    for (const [campaign, b] of this.last) if (b.start < start) this.last.delete(campaign);
+    for (const [campaign, b] of this.last) if (b.bucket.start < start) this.last.delete(campaign);
     return removeSeriesBefore(this.dbs, cutoff);
   }
 }
