@@ -1,10 +1,11 @@
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import type { DecisionRecord } from './types';
 import { encodeDecision } from './decision-codec';
 import type { SegmentCountersRecord } from './counters';
 import type { CampaignLayout } from './arena';
 import type { ContactRecord } from '../fatigue/history';
 import type { SeriesBucket } from './series';
+import { BUCKET_ENCODER, COUNTERS_ENCODER } from './state-codec';
 
 /** What the outcomes db holds per (decision, offer): who set it ('a' applied, 'd' default reward). */
 export interface OutcomeEntry {
@@ -67,10 +68,18 @@ export interface StoreDbs {
 
 /**
  * 1: decisions in msgpack with shared structures. 2: decisions in the binary layout of
- * decision-codec.ts; a schema-1 state is migrated when it is opened.
+ * decision-codec.ts. 3: counters and monitoring buckets in the layout of state-codec.ts. A schema-1
+ * state is migrated when it is opened. A schema-2 state is opened as it is: state-codec reads the
+ * msgpack records it holds, and each is rewritten in the new layout when it next changes. Its version
+ * is raised at once, so that a build that reads schema 2 refuses the state instead of misreading it.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 const STRUCTURES_KEY = Symbol.for('structures');
+
+/** openDB options with a custom encoder: lmdb-js takes `encoder` for any db, its typings only on the root. */
+function encodedBy(name: string, encoder: object): DatabaseOptions & { name: string } {
+  return Object.assign({ name }, { encoder });
+}
 
 export function openStoreDbs(path: string, mapSize: number): StoreDbs {
   // Default sync settings (no noSync): a resolved commit (then `flushed`) is on disk.
@@ -80,16 +89,16 @@ export function openStoreDbs(path: string, mapSize: number): StoreDbs {
     decisions: env.openDB<Buffer, string>({ name: 'decisions', encoding: 'binary' }),
     outcomes: env.openDB<Buffer, string>({ name: 'outcomes', encoding: 'binary' }),
     arms: env.openDB<Buffer, [string, string]>({ name: 'arms', encoding: 'binary' }),
-    counters: env.openDB<SegmentCountersRecord, [string, string]>({ name: 'counters' }),
+    counters: env.openDB<SegmentCountersRecord, [string, string]>(encodedBy('counters', COUNTERS_ENCODER)),
     campaigns: env.openDB<string, string>({ name: 'campaigns', encoding: 'string' }),
     due: env.openDB<string, [number, string]>({ name: 'due', encoding: 'string' }),
     meta: env.openDB<CampaignLayout | number, string[]>({ name: 'meta' }),
     contacts: env.openDB<ContactRecord, [string, string]>({ name: 'contacts' }),
     models: env.openDB<unknown, string[]>({ name: 'models' }),
-    series: env.openDB<SeriesBucket, [string, number]>({ name: 'series' }),
+    series: env.openDB<SeriesBucket, [string, number]>(encodedBy('series', BUCKET_ENCODER)),
   };
   const schema = dbs.meta.get(['schema']);
-  if (schema === undefined) dbs.meta.putSync(['schema'], SCHEMA_VERSION);
+  if (schema === undefined || schema === 2) dbs.meta.putSync(['schema'], SCHEMA_VERSION);
   else if (schema === 1) migrateDecisionsV1(env, dbs);
   else if (schema !== SCHEMA_VERSION) {
     throw new RangeError(`learning state at ${path} has schema ${String(schema)}; this build reads ${SCHEMA_VERSION}`);
