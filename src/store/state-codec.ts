@@ -134,20 +134,31 @@ function kindOf(b: Buffer, kind: number, what: string): boolean {
   return true;
 }
 
-export function encodeCounters(r: SegmentCountersRecord): Buffer {
-  begin(KIND_COUNTERS);
-  groups(r);
-  const ids = Object.keys(r.offers);
+interface OfferSums {
+  readonly impressions: number;
+  readonly outcomes: number;
+  readonly rewards: number;
+}
+
+/** u32 count, then per offer: str id, the three counts, its fourth number, its calibration sums. */
+function offerEntries<T extends OfferSums>(offers: Readonly<Record<string, T>>, fourth: (o: T) => number, cal: (o: T) => readonly number[] | undefined): void {
+  const ids = Object.keys(offers);
   u32(ids.length);
   for (const id of ids) {
-    const o = r.offers[id]!;
+    const o = offers[id]!;
     str(id);
     f64(o.impressions);
     f64(o.outcomes);
     f64(o.rewards);
-    f64(o.deltaSum);
-    sums(o.cal);
+    f64(fourth(o));
+    sums(cal(o));
   }
+}
+
+export function encodeCounters(r: SegmentCountersRecord): Buffer {
+  begin(KIND_COUNTERS);
+  groups(r);
+  offerEntries(r.offers, (o) => o.deltaSum, (o) => o.cal);
   return end();
 }
 
@@ -172,17 +183,7 @@ export function encodeBucket(bk: SeriesBucket | MutableBucket): Buffer {
   begin(KIND_BUCKET);
   f64(bk.start);
   groups(bk);
-  const ids = Object.keys(bk.offers);
-  u32(ids.length);
-  for (const id of ids) {
-    const o = bk.offers[id]!;
-    str(id);
-    f64(o.impressions);
-    f64(o.outcomes);
-    f64(o.rewards);
-    f64(o.predicted);
-    sums(o.calibration);
-  }
+  offerEntries(bk.offers, (o) => o.predicted, (o) => o.calibration);
   const versions = Object.keys(bk.models).filter((v) => bk.models[v]!.length === CALIBRATION_SLOTS);
   u32(versions.length);
   for (const v of versions) {
