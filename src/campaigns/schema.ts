@@ -203,9 +203,9 @@ function buildConfig(p: ParsedCampaign, problems: Problem[]): CampaignConfig {
   }));
   offers.forEach((o, i) => {
     if (o.id === NO_ACTION_OFFER) problems.push({ path: ['offers', i, 'id'], message: `"${NO_ACTION_OFFER}" is reserved for the implicit arm of no_action_arm` });
-    // The store keeps per-offer counters and monitoring buckets as msgpack maps keyed by offer id, and
-    // msgpackr reads a "__proto__" key back as "__proto_" (its guard against prototype pollution): such
-    // an offer's counters would come back under another id after a restart.
+    // msgpackr reads a "__proto__" key back as "__proto_" (its guard against prototype pollution), and
+    // msgpack maps keyed by offer id remain: the Redis store's contact history, and the counters of a
+    // schema-2 state until they are rewritten (state-codec.ts itself keeps any id).
     if (o.id === '__proto__') problems.push({ path: ['offers', i, 'id'], message: '"__proto__" cannot be an offer id (the stored counters could not keep it)' });
   });
   const firstIndex = new Map<string, number>();

@@ -1,5 +1,6 @@
 import type { CampaignConfig, LeverConfig, OfferConfig } from '../campaigns/types';
 import type { ArmsView } from '../policies/types';
+import { perConfig } from './per-config';
 
 /**
  * Arbitration (docs/events.md): offers are ranked by score x value x levers, where a lever is a
@@ -31,33 +32,19 @@ export function arbitrationFactor(c: CampaignConfig, o: OfferConfig, now: number
   return f;
 }
 
-const needsFactors = new WeakMap<CampaignConfig, boolean>();
+const needsFactors = perConfig((c) => c.levers.length > 0 || c.offers.some((o) => o.value !== 1));
 
 /**
  * Multiplies each view arm's boost by its arbitration factor; nothing to do when all are 1. Returns
  * whether it wrote the boosts.
  */
 export function applyArbitration(c: CampaignConfig, eligible: Int32Array, k: number, boosts: Float64Array, now: number): boolean {
-  let needed = needsFactors.get(c);
-  if (needed === undefined) {
-    needed = c.levers.length > 0 || c.offers.some((o) => o.value !== 1);
-    needsFactors.set(c, needed);
-  }
-  if (!needed) return false;
+  if (!needsFactors(c)) return false;
   for (let j = 0; j < k; j++) boosts[j]! *= arbitrationFactor(c, c.offers[eligible[j]!]!, now);
   return true;
 }
 
-const hasThresholdCache = new WeakMap<CampaignConfig, boolean>();
-
-export function hasThresholds(c: CampaignConfig): boolean {
-  let v = hasThresholdCache.get(c);
-  if (v === undefined) {
-    v = c.minProbability > 0 || c.offers.some((o) => o.minProbability > 0);
-    hasThresholdCache.set(c, v);
-  }
-  return v;
-}
+export const hasThresholds = perConfig((c) => c.minProbability > 0 || c.offers.some((o) => o.minProbability > 0));
 
 /** The offer's own threshold, else the campaign's. */
 export function thresholdOf(c: CampaignConfig, o: OfferConfig): number {

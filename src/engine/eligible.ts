@@ -1,21 +1,13 @@
 import { apply as applyLogic, truthy } from 'json-logic-js';
 import type { CampaignConfig } from '../campaigns/types';
+import { perConfig } from './per-config';
 
 /** Above this many exclusions a Set beats Array.includes per offer. */
 const EXCLUDE_SET_MIN = 8;
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
-const eligibilityRules = new WeakMap<CampaignConfig, boolean>();
-
-/** Whether any offer of the config has an eligibility rule (computed once per config). */
-function hasEligibilityRules(c: CampaignConfig): boolean {
-  let v = eligibilityRules.get(c);
-  if (v === undefined) {
-    v = c.offers.some((o) => o.eligibility !== null);
-    eligibilityRules.set(c, v);
-  }
-  return v;
-}
+/** Whether any offer of the config has an eligibility rule. */
+const hasEligibilityRules = perConfig((c) => c.offers.some((o) => o.eligibility !== null));
 
 /**
  * The offers a request may be shown, as indices into the campaign's offers, in one scratch array per

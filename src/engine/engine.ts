@@ -129,8 +129,8 @@ export class DecisionEngine {
     if (thresholds) {
       const p = this.predictor(c, route, arms, eligible, k, cc, contextual);
       const kept = applyThresholds(c, eligible, k, p, (o) => o.id === NO_ACTION_OFFER);
-      this.eligibleSet.compacted();
       if (kept !== k) {
+        this.eligibleSet.compacted();
         k = kept;
         if (realOffers(k) === 0) return this.noAction(c, segment, route.name, policy.name, 'min_probability', session);
         arms = this.fillView(c, segment, eligible, k);

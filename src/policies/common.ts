@@ -27,9 +27,12 @@ export function posteriorMean(arms: ArmsView, i: number): number {
 }
 
 export function anyBoost(arms: ArmsView): boolean {
-  if (arms.unboosted === true) return false;
-  const b = arms.boosts;
-  for (let i = 0; i < arms.k; i++) if (b[i] !== 1) return true;
+  return arms.unboosted !== true && anyBoostIn(arms.boosts, arms.k);
+}
+
+/** Whether any of the first k boosts differs from 1. */
+export function anyBoostIn(b: Float64Array, k: number): boolean {
+  for (let i = 0; i < k; i++) if (b[i] !== 1) return true;
   return false;
 }
 

@@ -1,5 +1,5 @@
 import { DECAY_PARAMS, makeBetaUpdate, readDecay } from './beta-update';
-import { anyBoost, checkMatrixOut, checkRankArgs, makeRanked, posteriorMean, type SlatePolicy } from './common';
+import { anyBoost, anyBoostIn, checkMatrixOut, checkRankArgs, makeRanked, posteriorMean, type SlatePolicy } from './common';
 import { checkKnownParams, readNumber } from './params';
 import { F64Scratch, U32Scratch } from './scratch';
 import type { ArmsView, DecideContext, PolicyParams, Ranked } from './types';
@@ -22,11 +22,6 @@ const KNOWN = [...DECAY_PARAMS, 'propensityDraws', 'propensityRefreshMs'] as con
 const MAX_KEYS = 4096;
 const MAX_ENTRIES_PER_KEY = 8;
 const NO_BOOSTS = new Float64Array(0);
-
-function anyBoostIn(b: Float64Array, k: number): boolean {
-  for (let i = 0; i < k; i++) if (b[i] !== 1) return true;
-  return false;
-}
 
 interface CacheEntry {
   m: number;

@@ -1,3 +1,4 @@
+import { OwnEntryIndex } from './own-entries';
 import type { CampaignCounters, GroupCounters, OfferCounters, ShownOffer } from './types';
 
 /**
@@ -51,19 +52,13 @@ const newOffer = (): MutableOffer => ({ impressions: 0, outcomes: 0, rewards: 0,
 export class CounterBook {
   private readonly campaigns = new Map<string, Map<string, SegmentCountersRecord>>();
   private readonly dirty = new Map<string, Set<string>>();
-  /**
-   * Each record's offers by id, beside the record (which is what is stored, so it holds no Map). A
-   * Map lookup is several times cheaper than an own-property test and a keyed read of a dictionary
-   * object of 100 offers, and Decide does one per shown offer.
-   */
-  private readonly index = new WeakMap<SegmentCountersRecord, Map<string, MutableOffer>>();
+  private readonly offers = new OwnEntryIndex(newOffer);
 
   decision(campaign: string, segment: string, control: boolean, shown: readonly ShownOffer[]): void {
     const seg = this.segment(campaign, segment);
     (control ? seg.control : seg.treatment).decisions += 1;
     if (control) return;
-    const idx = this.indexOf(seg);
-    for (let i = 0; i < shown.length; i++) this.offer(seg, shown[i]!.offerId, idx).impressions += 1;
+    for (let i = 0; i < shown.length; i++) this.offers.get(seg.offers, shown[i]!.offerId).impressions += 1;
   }
 
   outcome(campaign: string, segment: string, control: boolean, offerId: string, reward: number, delta: number): void {
@@ -72,7 +67,7 @@ export class CounterBook {
     g.outcomes += 1;
     g.rewards += reward;
     if (!control) {
-      const o = this.offer(seg, offerId, this.indexOf(seg));
+      const o = this.offers.get(seg.offers, offerId);
       o.outcomes += 1;
       o.rewards += reward;
       o.deltaSum += delta;
@@ -164,26 +159,6 @@ export class CounterBook {
     if (!d) this.dirty.set(campaign, (d = new Set()));
     d.add(segment);
     return rec;
-  }
-
-  private indexOf(seg: SegmentCountersRecord): Map<string, MutableOffer> {
-    let idx = this.index.get(seg);
-    if (idx === undefined) this.index.set(seg, (idx = new Map()));
-    return idx;
-  }
-
-  /** The record's counters of one offer, made on first use; `idx` is indexOf(seg). */
-  private offer(seg: SegmentCountersRecord, id: string, idx: Map<string, MutableOffer>): MutableOffer {
-    let o = idx.get(id);
-    if (o !== undefined) return o;
-    o = Object.hasOwn(seg.offers, id) ? seg.offers[id] : undefined;
-    if (!o) {
-      o = newOffer();
-      // Offer ids come from clients' data: keep them own data properties only.
-      Object.defineProperty(seg.offers, id, { value: o, enumerable: true, writable: true, configurable: true });
-    }
-    idx.set(id, o);
-    return o;
   }
 }
 

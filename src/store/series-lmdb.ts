@@ -1,5 +1,5 @@
 import type { StoreDbs } from './lmdb-env';
-import { addBucket, bucketStart, emptyBucket, type MutableBucket, type MutableOffer, type SeriesBook, type SeriesBucket } from './series';
+import { addBucket, bucketOfferIndex, bucketStart, emptyBucket, type MutableBucket, type SeriesBook, type SeriesBucket } from './series';
 
 /**
  * The embedded store's monitoring buckets: deltas from the SeriesBook are added into the stored
@@ -11,7 +11,8 @@ import { addBucket, bucketStart, emptyBucket, type MutableBucket, type MutableOf
  * objects were most of what Nudge promoted to the old generation per decision (docs/performance.md).
  */
 export class SeriesWriter {
-  private readonly last = new Map<string, { bucket: MutableBucket; index: Map<string, MutableOffer> }>();
+  private readonly last = new Map<string, MutableBucket>();
+  private readonly offers = bucketOfferIndex();
 
   constructor(private readonly dbs: StoreDbs) {}
 
@@ -19,14 +20,14 @@ export class SeriesWriter {
     for (const { campaign, bucket } of items) {
       const key: [string, number] = [campaign, bucket.start];
       let next = this.last.get(campaign);
-      if (next === undefined || next.bucket.start !== bucket.start) {
+      if (next === undefined || next.start !== bucket.start) {
         const stored = this.dbs.series.get(key);
-        next = { bucket: keptBucket(bucket.start), index: new Map() };
-        if (stored !== undefined) addBucket(next.bucket, stored, 1, next.index);
+        next = emptyBucket(bucket.start);
+        if (stored !== undefined) addBucket(next, stored, 1, this.offers);
         this.last.set(campaign, next);
       }
-      addBucket(next.bucket, bucket, 1, next.index);
-      this.dbs.series.put(key, next.bucket);
+      addBucket(next, bucket, 1, this.offers);
+      this.dbs.series.put(key, next);
     }
   }
 
@@ -38,23 +39,9 @@ export class SeriesWriter {
   /** removeSeriesBefore, dropping kept buckets that it removes. */
   removeBefore(cutoff: number): number {
     const start = bucketStart(cutoff);
-    for (const [campaign, b] of this.last) if (b.bucket.start < start) this.last.delete(campaign);
+    for (const [campaign, b] of this.last) if (b.start < start) this.last.delete(campaign);
     return removeSeriesBefore(this.dbs, cutoff);
   }
-}
-
-/**
- * A bucket to keep and write: msgpack writes null-prototype objects as maps, and plain objects read
- * back as plain objects, so its `offers` and `models` are ordinary objects from the start (series.ts
- * adds keys to them as own data properties only, whatever the id). Copying them into plain objects at
- * each commit instead was a third of the series write: about 50 us per commit for 100 offers. Its
- * fields are a SeriesBucket's, in the same order, so it is written as it is.
- */
-function keptBucket(start: number): MutableBucket {
-  const b = emptyBucket(start);
-  b.offers = {};
-  b.models = {};
-  return b;
 }
 
 /** Stored buckets in [from, to) plus the deltas the next commit will add. */

@@ -1,4 +1,5 @@
 import { CALIBRATION_SLOTS, addCalibration } from './counters';
+import { OwnEntryIndex, ownEntry } from './own-entries';
 import type { SeriesBucket, ShownOffer } from './types';
 
 export type { SeriesBucket, SeriesOffer, SeriesStore } from './types';
@@ -41,34 +42,26 @@ export function emptyBucket(start: number): MutableBucket {
   return { start, offers: Object.create(null) as Record<string, MutableOffer>, models: Object.create(null) as Record<string, number[]>, control: group(), treatment: group() };
 }
 
-/** Own-property lookups only: offer ids and model versions come from clients' data. */
-function own<T>(map: Record<string, T>, key: string, make: () => T): T {
-  let v = Object.hasOwn(map, key) ? map[key] : undefined;
-  if (v === undefined) {
-    v = make();
-    Object.defineProperty(map, key, { value: v, enumerable: true, writable: true, configurable: true });
-  }
-  return v;
-}
-
 const newOffer = (): MutableOffer => ({ impressions: 0, outcomes: 0, rewards: 0, predicted: 0 });
 const newSums = (): number[] => new Array<number>(CALIBRATION_SLOTS).fill(0);
 
 export function bucketOffer(b: MutableBucket, offerId: string): MutableOffer {
-  return own(b.offers, offerId, newOffer);
+  return ownEntry(b.offers, offerId, newOffer);
 }
 
+/** An index of buckets' offers (OwnEntryIndex), for callers that add into the same buckets again and again. */
+export const bucketOfferIndex = (): OwnEntryIndex<MutableOffer> => new OwnEntryIndex(newOffer);
+
 export function bucketModel(b: MutableBucket, version: string): number[] {
-  return own(b.models, version, newSums);
+  return ownEntry(b.models, version, newSums);
 }
 
 /**
- * Adds `from` into `into` (sign -1 subtracts: a sliding window drops the minutes it leaves). `index`,
- * when given, is `into`'s offers by id, kept by a caller that adds into the same bucket again and
- * again (the series writer, at every commit): a Map lookup instead of an own-property test and a
- * keyed read of a dictionary object per offer.
+ * Adds `from` into `into` (sign -1 subtracts: a sliding window drops the minutes it leaves). `index`
+ * (bucketOfferIndex) is for a caller that adds into the same bucket again and again: the series
+ * writer, at every commit.
  */
-export function addBucket(into: MutableBucket, from: SeriesBucket, sign: 1 | -1 = 1, index?: Map<string, MutableOffer>): void {
+export function addBucket(into: MutableBucket, from: SeriesBucket, sign: 1 | -1 = 1, index?: OwnEntryIndex<MutableOffer>): void {
   for (const g of ['control', 'treatment'] as const) {
     into[g].decisions += sign * from[g].decisions;
     into[g].outcomes += sign * from[g].outcomes;
@@ -76,11 +69,7 @@ export function addBucket(into: MutableBucket, from: SeriesBucket, sign: 1 | -1 
   }
   for (const id of Object.keys(from.offers)) {
     const o = from.offers[id]!;
-    let acc = index?.get(id);
-    if (acc === undefined) {
-      acc = bucketOffer(into, id);
-      index?.set(id, acc);
-    }
+    const acc = index !== undefined ? index.get(into.offers, id) : bucketOffer(into, id);
     acc.impressions += sign * o.impressions;
     acc.outcomes += sign * o.outcomes;
     acc.rewards += sign * o.rewards;
@@ -104,16 +93,7 @@ export function addBucket(into: MutableBucket, from: SeriesBucket, sign: 1 | -1 
  */
 export class SeriesBook {
   private readonly pending = new Map<string, Map<number, MutableBucket>>();
-  /** Each pending bucket's offers by id (as in CounterBook: a Map beside what is stored). */
-  private readonly index = new WeakMap<MutableBucket, Map<string, MutableOffer>>();
-
-  private offer(b: MutableBucket, offerId: string): MutableOffer {
-    let idx = this.index.get(b);
-    if (idx === undefined) this.index.set(b, (idx = new Map()));
-    let o = idx.get(offerId);
-    if (o === undefined) idx.set(offerId, (o = bucketOffer(b, offerId)));
-    return o;
-  }
+  private readonly offers = bucketOfferIndex();
 
   private bucket(campaign: string, ts: number): MutableBucket {
     let byMinute = this.pending.get(campaign);
@@ -127,7 +107,7 @@ export class SeriesBook {
   decision(campaign: string, control: boolean, shown: readonly ShownOffer[], ts: number): void {
     const b = this.bucket(campaign, ts);
     (control ? b.control : b.treatment).decisions += 1;
-    if (!control) for (let i = 0; i < shown.length; i++) this.offer(b, shown[i]!.offerId).impressions += 1;
+    if (!control) for (let i = 0; i < shown.length; i++) this.offers.get(b.offers, shown[i]!.offerId).impressions += 1;
   }
 
   /** `predicted` is the decision's predicted probability of the offer; `modelVersion` the decision's. */
@@ -137,7 +117,7 @@ export class SeriesBook {
     g.outcomes += 1;
     g.rewards += reward;
     if (control) return;
-    const o = this.offer(b, offerId);
+    const o = this.offers.get(b.offers, offerId);
     o.outcomes += 1;
     o.rewards += reward;
     o.predicted += predicted;
