@@ -7,7 +7,10 @@
  * both sides of a pair alike (docs/benchmarks.md, "Two builds").
  *
  *   npm run build && node dist/bench/ab.js --a /path/to/other/checkout [--b .] [--pairs 40] [--ms 500] \
- *     [--env NUDGE_MAX_LAG_MS=5] [--json out.json]
+ *     [--env NUDGE_MAX_LAG_MS=5] [--a-env KEY=VALUE] [--b-env KEY=VALUE] [--json out.json]
+ *
+ * `--a-env` / `--b-env` set one side's environment only (after `--env`): with `--a . --b .` they
+ * compare two settings of one build.
  *
  * Each side is a package root with a build (dist/) and its node_modules: a second checkout, or a copy
  * of this one taken before a change (`git worktree add`, then `npm ci` there). Shedding is off on both
@@ -100,6 +103,8 @@ export interface AbResult {
   readonly at: string;
   readonly roots: { readonly a: string; readonly b: string };
   readonly env: Readonly<Record<string, string>>;
+  /** Each side's own environment, on top of `env`. */
+  readonly sideEnv: { readonly a: Readonly<Record<string, string>>; readonly b: Readonly<Record<string, string>> };
   readonly pairs: number;
   readonly ms: number;
   readonly cpus: { readonly server: number | null; readonly generator: readonly number[] | null };
@@ -111,7 +116,21 @@ export interface AbResult {
   readonly figures: AbFigures;
 }
 
-export async function runAb(o: { a: string; b: string; pairs: number; ms: number; env: Readonly<Record<string, string>>; warmupMs?: number; log?: (line: string) => void }): Promise<AbResult> {
+export interface AbOptions {
+  readonly a: string;
+  readonly b: string;
+  readonly pairs: number;
+  readonly ms: number;
+  /** Environment of both servers. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly aEnv?: Readonly<Record<string, string>>;
+  readonly bEnv?: Readonly<Record<string, string>>;
+  readonly warmupMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export async function runAb(o: AbOptions): Promise<AbResult> {
+  const sideEnv = { a: { ...o.aEnv }, b: { ...o.bEnv } };
   const log = o.log ?? ((line: string) => process.stderr.write(`[ab] ${line}\n`));
   const plan = planCpus(1);
   const serverCpu = plan.invalid === null ? plan.server[0]! : null;
@@ -122,7 +141,7 @@ export async function runAb(o: { a: string; b: string; pairs: number; ms: number
   try {
     const body = writeDecideBody(wd.dir);
     for (const [label, root] of [['a', o.a], ['b', o.b]] as const) {
-      const env = { ...wd.nudgeEnv, NUDGE_DATA_DIR: path.join(wd.dir, `data-${label}`), ...AB_BASE_ENV, ...o.env };
+      const env = { ...wd.nudgeEnv, NUDGE_DATA_DIR: path.join(wd.dir, `data-${label}`), ...AB_BASE_ENV, ...o.env, ...sideEnv[label] };
       const target = await startTarget({ name: label, kind: 'nudge', root, cpus: serverCpu === null ? null : [serverCpu] }, env);
       sides.push({ label, root, target, us: [], perSecond: [], nonOk: 0 });
       const check = await checkBody(target.address, fs.readFileSync(body));
@@ -159,6 +178,7 @@ export async function runAb(o: { a: string; b: string; pairs: number; ms: number
     at: new Date().toISOString(),
     roots: { a: a.root, b: b.root },
     env: { ...AB_BASE_ENV, ...o.env },
+    sideEnv,
     pairs: o.pairs,
     ms: o.ms,
     cpus: { server: serverCpu, generator: genCpus },
@@ -173,9 +193,13 @@ export async function runAb(o: { a: string; b: string; pairs: number; ms: number
 export function describeAb(r: AbResult): string {
   const f = r.figures;
   const s = (x: Spread | null): string => (x === null ? 'n/a' : `${x.median} (${x.min}-${x.max})`);
+  const envOf = (x: Readonly<Record<string, string>>): string => {
+    const kv = Object.entries(x).map(([k, v]) => `${k}=${v}`);
+    return kv.length === 0 ? '' : ` (${kv.join(' ')})`;
+  };
   return [
-    `a ${r.roots.a}: main-thread ${s(f.a)} us per Decide, ${r.callsPerSecond.a?.median ?? 'n/a'} calls/s`,
-    `b ${r.roots.b}: main-thread ${s(f.b)} us per Decide, ${r.callsPerSecond.b?.median ?? 'n/a'} calls/s`,
+    `a ${r.roots.a}${envOf(r.sideEnv.a)}: main-thread ${s(f.a)} us per Decide, ${r.callsPerSecond.a?.median ?? 'n/a'} calls/s`,
+    `b ${r.roots.b}${envOf(r.sideEnv.b)}: main-thread ${s(f.b)} us per Decide, ${r.callsPerSecond.b?.median ?? 'n/a'} calls/s`,
     `b - a over ${f.diff?.n ?? 0} pairs of ${r.ms} ms: median ${f.diff === null ? 'n/a' : round(f.diff.median, 1)} us, quartiles ${f.diffQuartiles === null ? 'n/a' : f.diffQuartiles.map((x) => round(x, 1)).join(' to ')}, range ${f.diff === null ? 'n/a' : `${round(f.diff.min, 1)} to ${round(f.diff.max, 1)}`}; median b / median a ${f.ratioOfMedians ?? 'n/a'}`,
     ...(r.nonOk.a + r.nonOk.b > 0 ? [`non-OK answers, counted as answered calls in the figures above: a ${r.nonOk.a}, b ${r.nonOk.b}`] : []),
     ...(r.invalid !== null ? [`INVALID: ${r.invalid}`] : []),
@@ -189,10 +213,12 @@ async function main(): Promise<void> {
     .option('--pairs <n>', 'alternating pairs of runs', positiveInteger('--pairs'), AB_DEFAULTS.pairs)
     .option('--ms <n>', 'measured time of each run, ms (at least 500: /proc counts 10 ms ticks)', positiveInteger('--ms'), AB_DEFAULTS.ms)
     .option('--env <KEY=VALUE>', 'environment of both servers (repeatable)', parseEnvPair, {} as Record<string, string>)
+    .option('--a-env <KEY=VALUE>', 'environment of server a only, after --env (repeatable)', parseEnvPair, {} as Record<string, string>)
+    .option('--b-env <KEY=VALUE>', 'environment of server b only, after --env (repeatable)', parseEnvPair, {} as Record<string, string>)
     .option('--json <file>', 'also write the result as JSON')
     .exitOverride()
     .parse(process.argv)
-    .opts<{ a: string; b: string; pairs: number; ms: number; env: Record<string, string>; json?: string }>();
+    .opts<{ a: string; b: string; pairs: number; ms: number; env: Record<string, string>; aEnv: Record<string, string>; bEnv: Record<string, string>; json?: string }>();
   const r = await runAb(o);
   process.stdout.write(`${describeAb(r)}\n`);
   if (o.json !== undefined) fs.writeFileSync(o.json, `${JSON.stringify(r, null, 2)}\n`);

@@ -40,15 +40,24 @@ describe('ab: two real servers under h2load', () => {
   it('measures both sides of every pair and reports the paired difference', async () => {
     const root = repoPath();
     const lines: string[] = [];
-    const r = await runAb({ a: root, b: root, pairs: 2, ms: 500, env: {}, warmupMs: 500, log: (l) => lines.push(l) });
+    const r = await runAb({ a: root, b: root, pairs: 2, ms: 500, env: {}, bEnv: { NUDGE_MAX_LAG_MS: '50' }, warmupMs: 500, log: (l) => lines.push(l) });
     expect(r.runs.a).toHaveLength(2);
     expect(r.runs.b).toHaveLength(2);
     for (const us of [...r.runs.a, ...r.runs.b]) expect(us).toBeGreaterThan(0);
     expect(r.figures.diff!.n).toBe(2);
     expect(r.env).toEqual({ NUDGE_MAX_LAG_MS: '0' });
+    expect(r.sideEnv).toEqual({ a: {}, b: { NUDGE_MAX_LAG_MS: '50' } });
     expect(r.nonOk).toEqual({ a: 0, b: 0 });
     expect(lines.filter((l) => l.startsWith('pair '))).toHaveLength(2);
-    expect(describeAb(r)).toMatch(/^a .*\nb .*\nb - a over 2 pairs of 500 ms: median /);
+    expect(describeAb(r)).toMatch(/^a [^(\n]*: main-thread .*\nb .* \(NUDGE_MAX_LAG_MS=50\): main-thread .*\nb - a over 2 pairs of 500 ms: median /);
+  }, 60_000);
+
+  it('gives --b-env to server b only', async () => {
+    const root = repoPath();
+    // A value the server refuses at start: b fails with it, after a started without it.
+    const err = await runAb({ a: root, b: root, pairs: 1, ms: 500, env: {}, bEnv: { NUDGE_MAX_LAG_MS: 'soon' }, warmupMs: 500, log: () => undefined }).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/NUDGE_MAX_LAG_MS/);
+    expect(String(err)).toMatch(/\bb\b/);
   }, 60_000);
 
   it('refuses a root without a build, with the reason', async () => {
