@@ -16,7 +16,7 @@ export interface ServerOptions {
   /** pool: Piscina workers run the engine; inline: the main thread does. */
   readonly mode: ExecutionMode;
   readonly workers: number;
-  /** Most Decide requests that go to a worker as one task. */
+  /** Most Decide requests handled together: one worker task (pool), or one run at the end of an event-loop turn (inline). */
   readonly maxBatch: number;
   /** Most Decide requests admitted at once (in flight); more -> RESOURCE_EXHAUSTED. */
   readonly maxQueue: number;

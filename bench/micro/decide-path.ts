@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       campaigns: () => registry.list().map((c) => c.name),
       featureSnapshotAgeSeconds: () => null,
     });
-    const handlers = decisionHandlers({ executor: new InlineExecutor(engine), store, admission, drift });
+    const handlers = decisionHandlers({ executor: new InlineExecutor(engine), store, admission, drift, maxBatch: d.maxBatch });
     const deserialize = loadNudgeProto().nudge.v1.DecisionService.service.Decide!.requestDeserialize as (b: Buffer) => DecideRequest__Output;
     // Framed bodies as a client sends them; proto-loader's decoding is transport, done before timing.
     const requests = encodeDecideRequests({ campaign: benchCampaignName(o.offers), customerPrefix: 'c', customers: 10_000, numOffers: 3, distinct: 4096 }).map((b) => deserialize(b.subarray(5)));

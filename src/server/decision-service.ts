@@ -1,3 +1,4 @@
+import { status, type StatusObject } from '@grpc/grpc-js';
 import type * as grpc from '@grpc/grpc-js';
 import { newDecisionId } from '../decisions/id';
 import type { EngineOffer, EngineRequest, EngineResult } from '../engine/types';
@@ -10,10 +11,11 @@ import type { DecideError } from '../generated/nudge/v1/DecideError';
 import type { DecideResponse } from '../generated/nudge/v1/DecideResponse';
 import type { ScoredOffer } from '../generated/nudge/v1/ScoredOffer';
 import type { LearningStore } from '../store/types';
-import type { Admission } from './admission';
+import { checkDeadline, type Admission } from './admission';
 import { withSession, type SessionInput } from './session-input';
 import type { DriftMonitor } from './drift';
 import type { DecideExecutor } from './executor';
+import { TurnQueue } from './turn-queue';
 import { decideBatchRequest, decideRequest } from './validate';
 
 export interface DecisionDeps {
@@ -26,6 +28,11 @@ export interface DecisionDeps {
   readonly sessions?: SessionInput | null;
   /** Told of every decision that showed nothing (metrics). */
   readonly onNoAction?: ((campaign: string, reason: string) => void) | null;
+  /**
+   * Inline executor: most Decide calls of one event-loop turn decided together at its end
+   * (turn-queue.ts). 1, the default, decides each call at once.
+   */
+  readonly maxBatch?: number;
 }
 
 /**
@@ -123,10 +130,44 @@ function finish(
   callback(null, res);
 }
 
-/** Runs the decision of an admitted request (inline: in this turn; pool: when the worker answers). */
-function run(deps: DecisionDeps, req: EngineRequest, callback: grpc.sendUnaryData<DecideResponse>): void {
+/** An admitted Decide waiting for the end of its turn (inline executor). */
+interface Waiting {
+  readonly call: { readonly cancelled?: boolean };
+  readonly deadline: grpc.Deadline;
+  readonly req: EngineRequest;
+  readonly callback: grpc.sendUnaryData<DecideResponse>;
+}
+
+const CANCELLED: Partial<StatusObject> = Object.freeze({
+  code: status.CANCELLED,
+  details: 'the client cancelled the call before it was decided; nothing was decided or logged',
+});
+
+/**
+ * The decisions of one turn, one after the other. Work whose caller is gone is skipped: a cancelled
+ * call (its answer would be dropped, and its logged impression would never have been shown), and a
+ * call whose deadline passed while it waited (NUDGE_DEADLINE_EXCEEDED, as at admission).
+ */
+function decideWaiting(deps: DecisionDeps, items: readonly Waiting[]): void {
+  const now = Date.now();
+  for (const w of items) {
+    if (w.call.cancelled === true) {
+      deps.admission.release();
+      w.callback(CANCELLED);
+      continue;
+    }
+    finish(deps, w.req, w.callback, () => {
+      checkDeadline(w.deadline, 0, now);
+      return deps.executor.decideNow!(w.req);
+    });
+  }
+}
+
+/** Runs the decision of an admitted request (inline: at the end of this turn; pool: when the worker answers). */
+function run(deps: DecisionDeps, req: EngineRequest, callback: grpc.sendUnaryData<DecideResponse>, waiting: TurnQueue<Waiting> | null, call: Waiting['call'], deadline: grpc.Deadline): void {
   const { executor } = deps;
-  if (executor.decideNow !== undefined) finish(deps, req, callback, () => executor.decideNow!(req));
+  if (waiting !== null) waiting.push({ call, deadline, req, callback });
+  else if (executor.decideNow !== undefined) finish(deps, req, callback, () => executor.decideNow!(req));
   else {
     executor.decide(req).then(
       (r) => finish(deps, req, callback, () => r),
@@ -141,12 +182,17 @@ function run(deps: DecisionDeps, req: EngineRequest, callback: grpc.sendUnaryDat
 export function decisionHandlers(deps: DecisionDeps) {
   const { executor, store, admission } = deps;
   const sessions = deps.sessions ?? null;
+  const maxBatch = deps.maxBatch ?? 1;
+  if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new RangeError('deps.maxBatch must be a positive integer');
+  const waiting = executor.decideNow !== undefined && maxBatch > 1 ? new TurnQueue<Waiting>((items) => decideWaiting(deps, items), maxBatch) : null;
   return {
     Decide(call: grpc.ServerUnaryCall<DecideRequest__Output, DecideResponse>, callback: grpc.sendUnaryData<DecideResponse>): void {
       let req: EngineRequest;
+      let deadline: grpc.Deadline;
       try {
         req = withFatigue(store, decideRequest(call.request));
-        admission.take(call.getDeadline());
+        deadline = call.getDeadline();
+        admission.take(deadline);
       } catch (err) {
         callback(toServiceError(err));
         return;
@@ -154,11 +200,11 @@ export function decisionHandlers(deps: DecisionDeps) {
       // Session features: at once from memory; one round trip with the Redis session store.
       const withS = sessions === null ? req : withSession(sessions, req);
       if (!(withS instanceof Promise)) {
-        run(deps, withS, callback);
+        run(deps, withS, callback, waiting, call, deadline);
         return;
       }
       withS.then(
-        (r) => run(deps, r, callback),
+        (r) => run(deps, r, callback, waiting, call, deadline),
         (err: unknown) => {
           admission.release();
           callback(toServiceError(err));

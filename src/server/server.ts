@@ -250,6 +250,7 @@ export async function startServer(input: Partial<ServerOptions> = {}, logger: Se
             drift,
             sessions: { store: sessions.store, campaigns: registry },
             onNoAction: metrics === null ? null : (c, reason) => metrics.noActionDecision(c, reason),
+            maxBatch: options.maxBatch,
           }),
           ...outcomeHandlers(store),
           ...eventHandlers({ store: sessions.store, interest: sessions.interest }),
