@@ -1,6 +1,6 @@
 /** Markdown of the headline figures (bench/headline.ts): the summary table, the CPU split, the rounds. */
 import { COMPONENTS } from './cpu-profile';
-import { HEADLINE_TARGETS, type HeadlineResult, type OpenRun, type SaturatedRun, type Verdict } from './headline';
+import { HEADLINE_TARGETS, SLICE_REWARM_MS, type HeadlineResult, type OpenRun, type SaturatedRun, type Verdict } from './headline';
 import type { Spread } from './scale/figures';
 
 const num = (x: number, digits: number): string => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -37,7 +37,7 @@ export function renderHeadline(h: HeadlineResult): string {
       `${h.rounds.length} alternating rounds after a ${s.serverWarmupMs / 1000} s warm-up of each server · load average ${h.loadAverage.start[0]} at the start, ${h.loadAverage.end[0]} at the end · build of ${h.build.newestMtime.replace('T', ' ').slice(0, 19)}${h.build.rebuiltDuringRun ? ' (tree rebuilt during the run; the copy taken at the start was measured)' : ''}`,
   );
   L.push('');
-  L.push(`Medians over the rounds, (min–max) in brackets; ratios and differences are paired by round. Closed loop: ${s.connections} connections × ${s.streams} streams, ${s.closedMs / 1000} s after ${s.closedWarmupMs / 1000} s warm-up; open loop: ${s.openRate.toLocaleString('en-US')} req/s, ${s.openMs / 1000} s after ${s.openWarmupMs / 1000} s.`);
+  L.push(`Medians over the rounds, (min–max) in brackets; ratios and differences are paired by round. Closed loop: ${s.connections} connections × ${s.streams} streams, ${s.closedMs / 1000} s after ${s.closedWarmupMs / 1000} s warm-up${(s.slices ?? 1) > 1 ? `, as ${s.slices} runs of ${s.closedMs / s.slices / 1000} s alternating with the other server's (n f f n ...; each after the first with a ${SLICE_REWARM_MS / 1000} s warm-up)` : ''}; open loop: ${s.openRate.toLocaleString('en-US')} req/s, ${s.openMs / 1000} s after ${s.openWarmupMs / 1000} s.`);
   L.push('');
   L.push('| figure | floor | nudge | nudge vs floor | target | |');
   L.push('|---|---:|---:|---:|---|---|');

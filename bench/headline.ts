@@ -28,6 +28,7 @@ import { mainThreadCpuMs, processCpuMs } from './proc';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
 import { runClosed } from './scale/closed';
 import { pairedRatios, spread, type Spread } from './scale/figures';
+import { mergeSlices } from './headline-slices';
 import { allowedCpus, pinSelf, planCpus, setNiceness, type CpuPlan } from './scale/pin';
 import { distFingerprint, snapshotPackage, type Snapshot } from './scale/snapshot';
 import type { RunningTarget, TargetSpec } from './targets';
@@ -43,6 +44,12 @@ export interface HeadlineSettings {
   readonly streams: number;
   readonly closedMs: number;
   readonly closedWarmupMs: number;
+  /**
+   * The saturated time of each server in a round, as this many runs alternating with the other's
+   * (n f f n ...; bench/headline-slices.ts). The first slice gets closedWarmupMs, the others
+   * SLICE_REWARM_MS to reconnect. 1: one run each.
+   */
+  readonly slices: number;
   readonly openRate: number;
   readonly openMs: number;
   readonly openWarmupMs: number;
@@ -58,6 +65,9 @@ export interface HeadlineSettings {
   readonly priority: number;
   readonly targets: readonly HeadlineTarget[];
 }
+
+/** Closed-loop warm-up of every slice after a round's first: h2load's connections are new. */
+export const SLICE_REWARM_MS = 200;
 
 export const HEADLINE_TARGETS = Object.freeze({ perCoreRatio: 0.8, ownWorkUs: 10, p99Ratio: 1.25, p99AbsoluteMs: 10 });
 
@@ -535,12 +545,18 @@ export async function runHeadline(s: HeadlineSettings, nudgeEnv: Readonly<Record
     for (let r = 0; r < s.rounds; r++) {
       const order = (r % 2 === 0 ? [...s.targets] : [...s.targets].reverse()) as HeadlineTarget[];
       const round: HeadlineRound = { round: r + 1, order, saturated: {}, open: {}, loadAverage: [] };
+      const slices: Partial<Record<HeadlineTarget, SaturatedRun[]>> = {};
+      for (let k = 0; k < s.slices; k++) {
+        for (const name of k % 2 === 0 ? order : [...order].reverse()) {
+          const t = servers[name]!;
+          if (t.child.exitCode !== null) throw new Error(`${name} exited during the run:\n${t.output.slice(-20).join('\n')}`);
+          (slices[name] ??= []).push(await saturated(ctx, t, name, s.closedMs / s.slices, k === 0 ? s.closedWarmupMs : SLICE_REWARM_MS));
+        }
+      }
       for (const name of order) {
-        const t = servers[name]!;
-        if (t.child.exitCode !== null) throw new Error(`${name} exited during the run:\n${t.output.slice(-20).join('\n')}`);
-        const x = await saturated(ctx, t, name, s.closedMs, s.closedWarmupMs);
+        const x = mergeSlices(slices[name]!);
         round.saturated[name] = x;
-        hooks.log(`headline r${r + 1} ${describeSat(x)}`);
+        hooks.log(`headline r${r + 1} ${describeSat(x)}${s.slices > 1 ? ` (${s.slices} slices)` : ''}`);
       }
       for (const name of order) {
         const x = await open(ctx, servers[name]!, name);

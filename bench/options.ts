@@ -20,6 +20,8 @@ export interface HeadlineProfile {
   readonly rounds: number;
   readonly closedMs: number;
   readonly closedWarmupMs: number;
+  /** Saturated runs of each server per round, alternating (bench/headline-slices.ts). */
+  readonly slices: number;
   readonly openMs: number;
   readonly openWarmupMs: number;
   readonly openRate: number;
@@ -67,7 +69,7 @@ const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakM
   full: {
     profile: 'full',
     parts: ['headline', 'sweep', 'outcomes'],
-    headline: { rounds: 5, closedMs: 8_000, closedWarmupMs: 2_000, openMs: 10_000, openWarmupMs: 2_000, openRate: 1000, streams: 16, serverWarmupMs: 5_000, profileMs: 8_000, profileIntervalUs: 500 },
+    headline: { rounds: 5, closedMs: 8_000, closedWarmupMs: 2_000, slices: 4, openMs: 10_000, openWarmupMs: 2_000, openRate: 1000, streams: 16, serverWarmupMs: 5_000, profileMs: 8_000, profileIntervalUs: 500 },
     // 500 req/s steps where both targets' capacities have been on this machine (2,000-5,000), so the
     // capacity ratio is not decided by a coarse grid.
     rates: [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 6000, 8000, 12000, 16000],
@@ -81,7 +83,7 @@ const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakM
     profile: 'quick',
     // Under 3 minutes on 2 cores: 3 rounds x 2 targets x (5 s closed + 5 s open), the profiled round, starts.
     parts: ['headline'],
-    headline: { rounds: 3, closedMs: 4_000, closedWarmupMs: 1_000, openMs: 4_000, openWarmupMs: 1_000, openRate: 1000, streams: 16, serverWarmupMs: 3_000, profileMs: 4_000, profileIntervalUs: 500 },
+    headline: { rounds: 3, closedMs: 4_000, closedWarmupMs: 1_000, slices: 4, openMs: 4_000, openWarmupMs: 1_000, openRate: 1000, streams: 16, serverWarmupMs: 3_000, profileMs: 4_000, profileIntervalUs: 500 },
     rates: [500, 1000, 2000, 4000],
     variantRates: [1000],
     durationMs: 2_000,
@@ -92,7 +94,7 @@ const PROFILES: Record<Profile, Omit<SuiteOptions, 'outDir' | 'targets' | 'soakM
   smoke: {
     profile: 'smoke',
     parts: ['sweep', 'outcomes'],
-    headline: { rounds: 1, closedMs: 1_000, closedWarmupMs: 300, openMs: 1_000, openWarmupMs: 300, openRate: 200, streams: 16, serverWarmupMs: 500, profileMs: 1_000, profileIntervalUs: 500 },
+    headline: { rounds: 1, closedMs: 1_000, closedWarmupMs: 300, slices: 1, openMs: 1_000, openWarmupMs: 300, openRate: 200, streams: 16, serverWarmupMs: 500, profileMs: 1_000, profileIntervalUs: 500 },
     rates: [100],
     variantRates: [100],
     durationMs: 1_000,
@@ -175,7 +177,8 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
     .option('--generator <kind>', 'headline load generator: h2load (default when installed) or builtin')
     .option('--rounds <n>', 'headline: alternating rounds (quick 3, full 5)', positiveInt('rounds'))
     .option('--streams <n>', 'headline: streams in flight per connection in the closed loop (16)', positiveInt('streams'))
-    .option('--closed-duration <ms>', 'headline: measured time of each saturated run', positiveInt('closed-duration'))
+    .option('--closed-duration <ms>', 'headline: measured saturated time of each server per round', positiveInt('closed-duration'))
+    .option('--slices <n>', 'headline: that time as n runs alternating with the other server\'s (quick and full 4)', positiveInt('slices'))
     .option('--open-duration <ms>', 'headline: measured time of each open-loop run', positiveInt('open-duration'))
     .option('--open-rate <n>', 'headline: rate of the open-loop runs, req/s (1000)', positiveInt('open-rate'))
     .option('--store <kind>', 'learning store of the Nudge under test: lmdb (default) or redis (a redis-server started for the run, on the generator\'s core)')
@@ -213,9 +216,14 @@ export function parseSuiteOptions(argv: readonly string[]): SuiteOptions {
     rounds: (o.rounds as number | undefined) ?? base.headline.rounds,
     streams: (o.streams as number | undefined) ?? base.headline.streams,
     closedMs: (o.closedDuration as number | undefined) ?? base.headline.closedMs,
+    slices: (o.slices as number | undefined) ?? base.headline.slices,
     openMs: (o.openDuration as number | undefined) ?? base.headline.openMs,
     openRate: (o.openRate as number | undefined) ?? base.headline.openRate,
   };
+  // /proc counts 10 ms ticks and each slice's CPU window is read 100 ms inside its edges.
+  if (headline.closedMs / headline.slices < 500) {
+    throw new RangeError(`--slices ${headline.slices} would make saturated runs of ${Math.floor(headline.closedMs / headline.slices)} ms; each needs at least 500 ms of --closed-duration (${headline.closedMs})`);
+  }
   if (generator === 'h2load' && parts.includes('headline') && headline.openRate % connections !== 0) {
     throw new RangeError(`--open-rate ${headline.openRate} must be a multiple of --connections ${connections} with h2load (its --rps is per connection)`);
   }

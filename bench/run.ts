@@ -158,6 +158,7 @@ async function suiteOn(
           streams: o.headline.streams,
           closedMs: o.headline.closedMs,
           closedWarmupMs: o.headline.closedWarmupMs,
+          slices: o.headline.slices,
           openRate: o.headline.openRate,
           openMs: o.headline.openMs,
           openWarmupMs: o.headline.openWarmupMs,

@@ -37,6 +37,16 @@ describe('bench options: parts, generator, headline settings', () => {
     expect(parseSuiteOptions(['--quick', '--generator', 'builtin', '--open-rate', '1001']).headline.openRate).toBe(1001);
   });
 
+  it('--slices: quick and full split each saturated run in 4, smoke not; a slice shorter than 500 ms is refused', () => {
+    expect(parseSuiteOptions(['--quick', '--generator', 'builtin']).headline.slices).toBe(4);
+    expect(parseSuiteOptions(['--generator', 'builtin']).headline.slices).toBe(4);
+    expect(parseSuiteOptions(['--smoke']).headline.slices).toBe(1);
+    expect(parseSuiteOptions(['--quick', '--generator', 'builtin', '--slices', '2']).headline.slices).toBe(2);
+    expect(() => parseSuiteOptions(['--quick', '--generator', 'builtin', '--slices', '10'])).toThrow(
+      new RangeError('--slices 10 would make saturated runs of 400 ms; each needs at least 500 ms of --closed-duration (4000)'),
+    );
+  });
+
   it('--store picks the learning store of the Nudge under test: lmdb unless told', () => {
     expect(parseSuiteOptions(['--quick']).store).toBe('lmdb');
     expect(parseSuiteOptions(['--quick', '--store', 'redis']).store).toBe('redis');
@@ -128,7 +138,7 @@ describe('headline figures', () => {
     const figures = headlineFigures(r, {});
     const h: HeadlineResult = {
       startedAt: '2026-12-03T17:50:53.000Z', finishedAt: '2026-12-03T17:52:31.000Z',
-      settings: { generator: 'h2load', rounds: 3, connections: 4, streams: 16, closedMs: 4000, closedWarmupMs: 1000, openRate: 1000, openMs: 4000, openWarmupMs: 1000, serverWarmupMs: 3000, profileMs: 4000, profileIntervalUs: 500, keepProfilesIn: null, priority: -5, targets: ['floor', 'nudge'] },
+      settings: { generator: 'h2load', rounds: 3, connections: 4, streams: 16, closedMs: 4000, closedWarmupMs: 1000, slices: 4, openRate: 1000, openMs: 4000, openWarmupMs: 1000, serverWarmupMs: 3000, profileMs: 4000, profileIntervalUs: 500, keepProfilesIn: null, priority: -5, targets: ['floor', 'nudge'] },
       generatorVersion: '1.52.0', cpus: { all: [0, 1], server: [0], generator: [1] }, invalid: null,
       build: { newestMtime: '2026-12-03T17:50:47.000Z', files: 10, rebuiltDuringRun: false }, bodyCheck: { floor: 'OK', nudge: 'OK' },
       rounds: r, profiled: {}, figures, verdicts: headlineVerdicts(figures), loadAverage: { start: [1.2], end: [1.5] }, notes: [],
