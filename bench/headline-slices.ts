@@ -11,18 +11,25 @@
  */
 import type { H2loadSummary } from './h2load';
 
-/** The fields of a saturated run that merging reads (bench/headline.ts SaturatedRun has them all). */
+/** The figures of one saturated run (bench/headline.ts SaturatedRun adds which server and generator). */
 export interface SliceRun {
   readonly durationMs: number;
+  /** Successful Decide answers per second (builtin: grpc-status 0; h2load: HTTP 2xx). */
   readonly okPerSecond: number;
   readonly completedPerSecond: number;
+  /** Builtin: by grpc-status name; h2load: by HTTP class and failed streams. */
   readonly errors: Record<string, number>;
+  /** Decide answers that were not OK by the server's own counters (Nudge's /metrics, read before and after the run: warm-up included). */
   readonly serverNonOk: Record<string, number> | null;
+  /** Latency of the closed loop (builtin only; h2load's are in its report). */
   readonly latencyMs: { readonly p50: number; readonly p99: number } | null;
+  /** Server CPU / wall time over the window: whole process, and its main thread. 1 = one core. */
   readonly serverCpuShare: number | null;
   readonly mainThreadShare: number | null;
+  /** Main-thread and whole-process CPU microseconds per successful answer. */
   readonly mainUsPerCall: number | null;
   readonly processUsPerCall: number | null;
+  /** Successful answers per second of server CPU time: the figure corrected for CPU the core gave elsewhere. */
   readonly okPerServerCpuSecond: number | null;
   readonly window: { readonly fromHrUs: number; readonly toHrUs: number } | null;
   readonly h2load?: H2loadSummary;

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { attributeProfile, COMPONENTS, scaleToPerCall, topFunctions, type Component, type CpuProfile } from './cpu-profile';
-import { h2loadVersion, readH2loadLog, runH2load, type H2loadSummary } from './h2load';
+import { h2loadVersion, readH2loadLog, runH2load } from './h2load';
 import { runLoad } from './loadgen/driver';
 import { grpcStatusName } from './loadgen/generator';
 import { RawH2Connection } from './loadgen/h2raw';
@@ -28,7 +28,7 @@ import { mainThreadCpuMs, processCpuMs } from './proc';
 import { MAIN_SCENARIO, requestsFor } from './scenarios';
 import { runClosed } from './scale/closed';
 import { pairedRatios, spread, type Spread } from './scale/figures';
-import { mergeSlices } from './headline-slices';
+import { mergeSlices, type SliceRun } from './headline-slices';
 import { allowedCpus, pinSelf, planCpus, setNiceness, type CpuPlan } from './scale/pin';
 import { distFingerprint, snapshotPackage, type Snapshot } from './scale/snapshot';
 import type { RunningTarget, TargetSpec } from './targets';
@@ -80,29 +80,10 @@ export interface CpuReading {
   readonly hrUs: number;
 }
 
-export interface SaturatedRun {
+/** One saturated run of one server; SliceRun (bench/headline-slices.ts) has its figures. */
+export interface SaturatedRun extends SliceRun {
   readonly target: HeadlineTarget;
   readonly generator: GeneratorKind;
-  readonly durationMs: number;
-  /** Successful Decide answers per second (builtin: grpc-status 0; h2load: HTTP 2xx). */
-  readonly okPerSecond: number;
-  readonly completedPerSecond: number;
-  /** Builtin: by grpc-status name; h2load: by HTTP class and failed streams. */
-  readonly errors: Record<string, number>;
-  /** Decide answers that were not OK by the server's own counters (Nudge's /metrics, read before and after the run: warm-up included). */
-  readonly serverNonOk: Record<string, number> | null;
-  /** Latency of the closed loop (builtin only; h2load's are in its report). */
-  readonly latencyMs: { readonly p50: number; readonly p99: number } | null;
-  /** Server CPU / wall time over the window: whole process, and its main thread. 1 = one core. */
-  readonly serverCpuShare: number | null;
-  readonly mainThreadShare: number | null;
-  /** Main-thread and whole-process CPU microseconds per successful answer. */
-  readonly mainUsPerCall: number | null;
-  readonly processUsPerCall: number | null;
-  /** Successful answers per second of server CPU time: the figure corrected for CPU the core gave elsewhere. */
-  readonly okPerServerCpuSecond: number | null;
-  readonly window: { readonly fromHrUs: number; readonly toHrUs: number } | null;
-  readonly h2load?: H2loadSummary;
 }
 
 export interface OpenRun {
