@@ -149,7 +149,6 @@ const CANCELLED: Partial<StatusObject> = Object.freeze({
  * call whose deadline passed while it waited (NUDGE_DEADLINE_EXCEEDED, as at admission).
  */
 function decideWaiting(deps: DecisionDeps, items: readonly Waiting[]): void {
-  const now = Date.now();
   for (const w of items) {
     if (w.call.cancelled === true) {
       deps.admission.release();
@@ -157,7 +156,7 @@ function decideWaiting(deps: DecisionDeps, items: readonly Waiting[]): void {
       continue;
     }
     finish(deps, w.req, w.callback, () => {
-      checkDeadline(w.deadline, 0, now);
+      checkDeadline(w.deadline, 0);
       return deps.executor.decideNow!(w.req);
     });
   }
