@@ -1,52 +1,40 @@
 import { NudgeError } from '../errors';
 import type { TaskItemResult } from '../engine/types';
 
+import { TurnQueue } from './turn-queue';
+
 type Run<Req> = (batch: Req[]) => Promise<TaskItemResult[]>;
 
-interface Pending {
-  resolve: (r: TaskItemResult) => void;
-  reject: (e: unknown) => void;
+interface Pending<Req> {
+  readonly req: Req;
+  resolve(r: TaskItemResult): void;
+  reject(e: unknown): void;
 }
 
 /**
  * Requests that arrive in the same event-loop turn go to the pool as one task: one message each way
  * instead of one per request, which is most of the pool's overhead at small per-decision cost. A batch
- * is sent when it reaches maxBatch, or at setImmediate (after the I/O callbacks of this turn).
+ * is sent when it reaches maxBatch, or at the end of the turn (TurnQueue, as the inline Decide).
  */
 export class MicroBatcher<Req> {
-  private items: Req[] = [];
-  private waiters: Pending[] = [];
-  private scheduled = false;
+  private readonly queue: TurnQueue<Pending<Req>>;
 
   constructor(
     private readonly run: Run<Req>,
-    private readonly maxBatch: number,
+    maxBatch: number,
   ) {
     if (typeof run !== 'function') throw new TypeError('run must be a function');
     if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatch must be a positive integer');
+    this.queue = new TurnQueue((items) => this.send(items), maxBatch);
   }
 
   /** Resolves with the item's result, or rejects with its NudgeError (or the task's failure). */
   submit(req: Req): Promise<TaskItemResult> {
-    return new Promise<TaskItemResult>((resolve, reject) => {
-      this.items.push(req);
-      this.waiters.push({ resolve, reject });
-      if (this.items.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.flush);
-      }
-    });
+    return new Promise<TaskItemResult>((resolve, reject) => this.queue.push({ req, resolve, reject }));
   }
 
-  private readonly flush = (): void => {
-    this.scheduled = false;
-    if (this.items.length === 0) return;
-    const items = this.items;
-    const waiters = this.waiters;
-    this.items = [];
-    this.waiters = [];
-    this.run(items).then(
+  private send(waiters: readonly Pending<Req>[]): void {
+    this.run(waiters.map((w) => w.req)).then(
       (results) => {
         for (let i = 0; i < waiters.length; i++) {
           const r = results[i];
@@ -58,6 +46,5 @@ export class MicroBatcher<Req> {
         for (const w of waiters) w.reject(err);
       },
     );
-  };
+  }
 }
-

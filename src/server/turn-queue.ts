@@ -6,7 +6,8 @@
  * transport's code and Nudge's alternated call by call. Run back to back, the decisions of a turn
  * cost a saturated server about 10 us less main-thread time each (alternating pairs end to end,
  * docs/performance.md, 2026-12-08 04:20), and the answers leave together. A call waits at most until
- * the end of its turn; with `max` 1 every item runs at once, as before.
+ * the end of its turn; with `max` 1 every item runs at once, as before. The pool's MicroBatcher
+ * (batcher.ts) gathers its tasks with it too.
  */
 export class TurnQueue<T> {
   private items: T[] = [];
