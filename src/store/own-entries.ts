@@ -3,13 +3,15 @@
  * are: own data properties only, whatever the key ("__proto__", "constructor" too).
  */
 
+/** Sets `key` of `map` as an own data property (an assignment to "__proto__" would set the prototype). */
+export function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** The entry `key` of `map`, made by `make` and added as an own data property on first use. */
 export function ownEntry<T>(map: Record<string, T>, key: string, make: () => T): T {
   let v = Object.hasOwn(map, key) ? map[key] : undefined;
-  if (v === undefined) {
-    v = make();
-    Object.defineProperty(map, key, { value: v, enumerable: true, writable: true, configurable: true });
-  }
+  if (v === undefined) setOwn(map, key, (v = make()));
   return v;
 }
 

@@ -1,6 +1,7 @@
 import { Packr } from 'msgpackr';
 import { SHORT_STRING, writeUtf8 } from '../shared/utf8';
 import { CALIBRATION_SLOTS, type SegmentCountersRecord } from './counters';
+import { setOwn } from './own-entries';
 import type { MutableBucket } from './series';
 import type { SeriesBucket } from './types';
 
@@ -61,14 +62,17 @@ function u32(v: number): void {
   off += 4;
 }
 
+/** The CALIBRATION_SLOTS numbers of a calibration sum. */
+function slots(s: readonly number[]): void {
+  for (let i = 0; i < CALIBRATION_SLOTS; i++) f64(s[i]!);
+}
+
+/** Optional calibration sums: a flag byte, then the slots. */
 function sums(cal: readonly number[] | undefined): void {
   ensure(1);
-  if (cal === undefined || cal.length !== CALIBRATION_SLOTS) {
-    scratch[off++] = 0;
-    return;
-  }
-  scratch[off++] = 1;
-  for (let i = 0; i < CALIBRATION_SLOTS; i++) f64(cal[i]!);
+  const has = cal !== undefined && cal.length === CALIBRATION_SLOTS;
+  scratch[off++] = has ? 1 : 0;
+  if (has) slots(cal);
 }
 
 function groups(r: Pick<SegmentCountersRecord, 'control' | 'treatment'>): void {
@@ -106,11 +110,13 @@ class Reader {
     this.at += 2 + n;
     return s;
   }
-  sums(): number[] | undefined {
-    if (this.b[this.at++] === 0) return undefined;
+  slots(): number[] {
     const out = new Array<number>(CALIBRATION_SLOTS);
     for (let i = 0; i < CALIBRATION_SLOTS; i++) out[i] = this.f64();
     return out;
+  }
+  sums(): number[] | undefined {
+    return this.b[this.at++] === 0 ? undefined : this.slots();
   }
   group(): { decisions: number; outcomes: number; rewards: number } {
     return { decisions: this.f64(), outcomes: this.f64(), rewards: this.f64() };
@@ -118,10 +124,6 @@ class Reader {
   done(what: string): void {
     if (this.at !== this.b.length) throw new RangeError(`stored ${what} has ${this.b.length - this.at} bytes too many`);
   }
-}
-
-function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function asBuffer(b: Uint8Array): Buffer {
@@ -140,7 +142,7 @@ interface OfferSums {
   readonly rewards: number;
 }
 
-/** u32 count, then per offer: str id, the three counts, its fourth number, its calibration sums. */
+/** u32 count, then per offer: str id, the three counts, its fourth number, its calibration sums (readOffers). */
 function offerEntries<T extends OfferSums>(offers: Readonly<Record<string, T>>, fourth: (o: T) => number, cal: (o: T) => readonly number[] | undefined): void {
   const ids = Object.keys(offers);
   u32(ids.length);
@@ -153,6 +155,18 @@ function offerEntries<T extends OfferSums>(offers: Readonly<Record<string, T>>, 
     f64(fourth(o));
     sums(cal(o));
   }
+}
+
+/** What offerEntries wrote: `make` builds each offer from its three counts, fourth number and sums. */
+function readOffers<T>(r: Reader, make: (counts: OfferSums, fourth: number, cal: number[] | undefined) => T): Record<string, T> {
+  const offers: Record<string, T> = {};
+  for (let i = 0, n = r.u32(); i < n; i++) {
+    const id = r.str();
+    const counts = { impressions: r.f64(), outcomes: r.f64(), rewards: r.f64() };
+    const fourth = r.f64();
+    setOwn(offers, id, make(counts, fourth, r.sums()));
+  }
+  return offers;
 }
 
 export function encodeCounters(r: SegmentCountersRecord): Buffer {
@@ -168,13 +182,7 @@ export function decodeCounters(bytes: Uint8Array): SegmentCountersRecord {
   const r = new Reader(b);
   const control = r.group();
   const treatment = r.group();
-  const offers: SegmentCountersRecord['offers'] = {};
-  for (let i = 0, n = r.u32(); i < n; i++) {
-    const id = r.str();
-    const o = { impressions: r.f64(), outcomes: r.f64(), rewards: r.f64(), deltaSum: r.f64() };
-    const cal = r.sums();
-    setOwn(offers, id, cal === undefined ? o : { ...o, cal });
-  }
+  const offers = readOffers(r, (c, deltaSum, cal) => (cal === undefined ? { ...c, deltaSum } : { ...c, deltaSum, cal }));
   r.done('counters');
   return { offers, control, treatment };
 }
@@ -188,8 +196,7 @@ export function encodeBucket(bk: SeriesBucket | MutableBucket): Buffer {
   u32(versions.length);
   for (const v of versions) {
     str(v);
-    const s = bk.models[v]!;
-    for (let i = 0; i < CALIBRATION_SLOTS; i++) f64(s[i]!);
+    slots(bk.models[v]!);
   }
   return end();
 }
@@ -201,19 +208,11 @@ export function decodeBucket(bytes: Uint8Array): SeriesBucket {
   const start = r.f64();
   const control = r.group();
   const treatment = r.group();
-  const offers: Record<string, SeriesBucket['offers'][string]> = {};
-  for (let i = 0, n = r.u32(); i < n; i++) {
-    const id = r.str();
-    const o = { impressions: r.f64(), outcomes: r.f64(), rewards: r.f64(), predicted: r.f64() };
-    const calibration = r.sums();
-    setOwn(offers, id, calibration === undefined ? o : { ...o, calibration });
-  }
+  const offers = readOffers(r, (c, predicted, calibration) => (calibration === undefined ? { ...c, predicted } : { ...c, predicted, calibration }));
   const models: Record<string, number[]> = {};
   for (let i = 0, n = r.u32(); i < n; i++) {
     const v = r.str();
-    const s = new Array<number>(CALIBRATION_SLOTS);
-    for (let j = 0; j < CALIBRATION_SLOTS; j++) s[j] = r.f64();
-    setOwn(models, v, s);
+    setOwn(models, v, r.slots());
   }
   r.done('monitoring bucket');
   return { start, offers, models, control, treatment };
