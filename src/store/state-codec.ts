@@ -176,15 +176,23 @@ export function encodeCounters(r: SegmentCountersRecord): Buffer {
   return end();
 }
 
-export function decodeCounters(bytes: Uint8Array): SegmentCountersRecord {
+/** A stored value of `kind`: read by `read` in this layout, or by msgpack when an earlier build wrote it. */
+function decodeAs<T>(bytes: Uint8Array, kind: number, what: string, read: (r: Reader) => T): T {
   const b = asBuffer(bytes);
-  if (!kindOf(b, KIND_COUNTERS, 'counters')) return legacy.unpack(b) as SegmentCountersRecord;
+  if (!kindOf(b, kind, what)) return legacy.unpack(b) as T;
   const r = new Reader(b);
-  const control = r.group();
-  const treatment = r.group();
-  const offers = readOffers(r, (c, deltaSum, cal) => (cal === undefined ? { ...c, deltaSum } : { ...c, deltaSum, cal }));
-  r.done('counters');
-  return { offers, control, treatment };
+  const v = read(r);
+  r.done(what);
+  return v;
+}
+
+export function decodeCounters(bytes: Uint8Array): SegmentCountersRecord {
+  return decodeAs(bytes, KIND_COUNTERS, 'counters', (r) => {
+    const control = r.group();
+    const treatment = r.group();
+    const offers = readOffers(r, (c, deltaSum, cal) => (cal === undefined ? { ...c, deltaSum } : { ...c, deltaSum, cal }));
+    return { offers, control, treatment };
+  });
 }
 
 export function encodeBucket(bk: SeriesBucket | MutableBucket): Buffer {
@@ -202,20 +210,15 @@ export function encodeBucket(bk: SeriesBucket | MutableBucket): Buffer {
 }
 
 export function decodeBucket(bytes: Uint8Array): SeriesBucket {
-  const b = asBuffer(bytes);
-  if (!kindOf(b, KIND_BUCKET, 'monitoring bucket')) return legacy.unpack(b) as SeriesBucket;
-  const r = new Reader(b);
-  const start = r.f64();
-  const control = r.group();
-  const treatment = r.group();
-  const offers = readOffers(r, (c, predicted, calibration) => (calibration === undefined ? { ...c, predicted } : { ...c, predicted, calibration }));
-  const models: Record<string, number[]> = {};
-  for (let i = 0, n = r.u32(); i < n; i++) {
-    const v = r.str();
-    setOwn(models, v, r.slots());
-  }
-  r.done('monitoring bucket');
-  return { start, offers, models, control, treatment };
+  return decodeAs(bytes, KIND_BUCKET, 'monitoring bucket', (r) => {
+    const start = r.f64();
+    const control = r.group();
+    const treatment = r.group();
+    const offers = readOffers(r, (c, predicted, calibration) => (calibration === undefined ? { ...c, predicted } : { ...c, predicted, calibration }));
+    const models: Record<string, number[]> = {};
+    for (let i = 0, n = r.u32(); i < n; i++) setOwn(models, r.str(), r.slots());
+    return { start, offers, models, control, treatment };
+  });
 }
 
 /** lmdb-js custom encoders (openDB's `encoder`): what the counters and series dbs are opened with. */
