@@ -32,16 +32,12 @@ export function arbitrationFactor(c: CampaignConfig, o: OfferConfig, now: number
   return f;
 }
 
-const needsFactors = perConfig((c) => c.levers.length > 0 || c.offers.some((o) => o.value !== 1));
+/** Whether any offer's arbitration factor can differ from 1 (levers, or a value other than 1). */
+export const hasArbitration = perConfig((c) => c.levers.length > 0 || c.offers.some((o) => o.value !== 1));
 
-/**
- * Multiplies each view arm's boost by its arbitration factor; nothing to do when all are 1. Returns
- * whether it wrote the boosts.
- */
-export function applyArbitration(c: CampaignConfig, eligible: Int32Array, k: number, boosts: Float64Array, now: number): boolean {
-  if (!needsFactors(c)) return false;
+/** Multiplies each view arm's boost by its arbitration factor (call when hasArbitration). */
+export function applyArbitration(c: CampaignConfig, eligible: Int32Array, k: number, boosts: Float64Array, now: number): void {
   for (let j = 0; j < k; j++) boosts[j]! *= arbitrationFactor(c, c.offers[eligible[j]!]!, now);
-  return true;
 }
 
 export const hasThresholds = perConfig((c) => c.minProbability > 0 || c.offers.some((o) => o.minProbability > 0));

@@ -27,7 +27,7 @@ export class ScratchArmsView implements ArmsView {
   priorBeta: Float64Array = new Float64Array(0);
   weights: Float64Array = new Float64Array(0);
   boosts: Float64Array = new Float64Array(0);
-  /** Set by every fill (its boosts are all 1); the engine clears it when it writes a boost. */
+  /** Set by every fill (its boosts are all 1), cleared by writableBoosts. */
   unboosted = true;
   cacheKey = '';
   version = 0;
@@ -51,6 +51,15 @@ export class ScratchArmsView implements ArmsView {
   private heldEntry: ArmsEntry | null = null;
   private heldConfig: CampaignConfig | null = null;
   private heldVersion = 0;
+
+  /**
+   * The boosts, for a caller that multiplies factors into them: the view no longer tells policies
+   * that they are all 1 (ArmsView.unboosted), so they read them.
+   */
+  writableBoosts(): Float64Array {
+    this.unboosted = false;
+    return this.boosts;
+  }
 
   /**
    * Fills the view with offers `eligible[0..k)` (indices into c.offers) of one segment: the posterior

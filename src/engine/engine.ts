@@ -10,7 +10,7 @@ import type { ContextualInput, DecideContext } from '../policies/types';
 import { stickyUnit } from '../shared/hash';
 import type { SessionValues } from '../sessions/types';
 import type { ArmsLookup } from '../store/types';
-import { applyArbitration, applyThresholds, arbitrationFactor, hasThresholds, leversOn, posteriorMeanOf } from './arbitration';
+import { applyArbitration, applyThresholds, arbitrationFactor, hasArbitration, hasThresholds, leversOn, posteriorMeanOf } from './arbitration';
 import { ScratchArmsView } from './arms-view';
 import { applyBoost, routeBoost } from './boosts';
 import { ContextCache, type CampaignContext } from './contextual';
@@ -137,12 +137,8 @@ export class DecisionEngine {
       }
     }
     const boost = routeBoost(c, route);
-    // A policy reads the boosts only when the view says they may differ from 1 (ArmsView.unboosted).
-    if (boost !== null) {
-      applyBoost(c, boost, eligible, k, arms.boosts);
-      arms.unboosted = false;
-    }
-    if (applyArbitration(c, eligible, k, arms.boosts, now)) arms.unboosted = false;
+    if (boost !== null) applyBoost(c, boost, eligible, k, arms.writableBoosts());
+    if (hasArbitration(c)) applyArbitration(c, eligible, k, arms.writableBoosts(), now);
 
     let input: ContextualInput | null = null;
     let modelScores: Float64Array | null = null;

@@ -57,8 +57,8 @@ describe('ScratchArmsView', () => {
     const view = new ScratchArmsView();
     const v = view.fill(c, all(2), 2, null, 'k');
     expect(v.unboosted).toBe(true);
-    v.boosts[1] = 2;
-    v.unboosted = false;
+    v.writableBoosts()[1] = 2;
+    expect(v.unboosted).toBe(false);
     const again = view.fill(c, all(2), 2, null, 'k');
     expect(again.unboosted).toBe(true);
     expect([...again.boosts]).toEqual([1, 1]);
