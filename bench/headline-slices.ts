@@ -10,6 +10,7 @@
  * CPU over total answers.
  */
 import type { H2loadSummary } from './h2load';
+import { round } from './scale/figures';
 
 /** The figures of one saturated run (bench/headline.ts SaturatedRun adds which server and generator). */
 export interface SliceRun {
@@ -35,8 +36,6 @@ export interface SliceRun {
   readonly h2load?: H2loadSummary;
 }
 
-const r1 = (x: number): number => Math.round(x * 10) / 10;
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
@@ -49,7 +48,7 @@ function sumH2load(runs: readonly SliceRun[]): H2loadSummary | undefined {
   const sum = (f: (x: H2loadSummary) => number): number => s.reduce((acc, x) => acc + f(x), 0);
   const ms = runs.reduce((acc, r) => acc + r.durationMs, 0);
   return {
-    reqPerSecond: r1(runs.reduce((acc, r, i) => acc + s[i]!.reqPerSecond * r.durationMs, 0) / ms),
+    reqPerSecond: round(runs.reduce((acc, r, i) => acc + s[i]!.reqPerSecond * r.durationMs, 0) / ms, 1),
     total: sum((x) => x.total),
     done: sum((x) => x.done),
     succeeded: sum((x) => x.succeeded),
@@ -95,10 +94,10 @@ export function mergeSlices<T extends SliceRun>(runs: readonly T[]): T {
       calls += r.okPerSecond * w;
     }
     cpu = {
-      serverCpuShare: r3(proc / wall),
-      mainThreadShare: r3(main / wall),
-      mainUsPerCall: calls > 0 ? r1((main * 1e6) / calls) : null,
-      processUsPerCall: calls > 0 ? r1((proc * 1e6) / calls) : null,
+      serverCpuShare: round(proc / wall, 3),
+      mainThreadShare: round(main / wall, 3),
+      mainUsPerCall: calls > 0 ? round((main * 1e6) / calls, 1) : null,
+      processUsPerCall: calls > 0 ? round((proc * 1e6) / calls, 1) : null,
       okPerServerCpuSecond: proc > 0 ? Math.round(calls / proc) : null,
       window: { fromHrUs: runs[0]!.window!.fromHrUs, toHrUs: runs[runs.length - 1]!.window!.toHrUs },
     };
